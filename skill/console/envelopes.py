@@ -1,0 +1,157 @@
+"""Build Alexa request envelopes (version "1.0") as plain dicts, shaped like the JSON Alexa sends.
+
+The console and the tests feed these to the real skill, so the skill cannot tell them from a
+device's requests.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from uuid import uuid4
+
+from skill.console.matcher import ER_SUCCESS_NO_MATCH, Match, SlotValue
+
+API_ENDPOINT = "https://api.amazonalexa.com"
+API_ACCESS_TOKEN = "console-token"
+
+
+def _new_session_id() -> str:
+    return "amzn1.echo-api.session." + uuid4().hex
+
+
+@dataclass
+class Session:
+    """One Alexa session of one device."""
+
+    user_id: str
+    device_id: str = "amzn1.ask.device.console"
+    application_id: str = "amzn1.ask.skill.our-checkin-local"
+    locale: str = "en-US"
+    session_id: str = field(default_factory=_new_session_id)
+    attributes: dict[str, Any] = field(default_factory=dict)
+    new: bool = True
+    ended: bool = False
+
+    def absorb(self, response_envelope: dict[str, Any]) -> None:
+        """Take in the skill's response: its sessionAttributes become the next request's
+        attributes (replacing, as Alexa does), the session is no longer new, and it ends only
+        when response.shouldEndSession is exactly True (absent or null keeps it open here).
+        """
+        self.attributes = copy.deepcopy(response_envelope.get("sessionAttributes") or {})
+        self.new = False
+        response = response_envelope.get("response") or {}
+        if response.get("shouldEndSession") is True:
+            self.ended = True
+
+
+def _timestamp(now: datetime | None) -> str:
+    """ISO 8601 UTC, seconds precision, "Z" suffix; a naive ``now`` is taken as UTC."""
+    now = now or datetime.now(UTC)
+    now = now.replace(tzinfo=UTC) if now.tzinfo is None else now.astimezone(UTC)
+    return now.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _envelope(session: Session, request: dict[str, Any]) -> dict[str, Any]:
+    application = {"applicationId": session.application_id}
+    user = {"userId": session.user_id}
+    session_obj: dict[str, Any] = {
+        "new": session.new,
+        "sessionId": session.session_id,
+        "application": dict(application),
+        "user": dict(user),
+    }
+    if session.attributes or not session.new:
+        session_obj["attributes"] = copy.deepcopy(session.attributes)
+    return {
+        "version": "1.0",
+        "session": session_obj,
+        "context": {
+            "System": {
+                "application": dict(application),
+                "user": dict(user),
+                "device": {"deviceId": session.device_id, "supportedInterfaces": {}},
+                "apiEndpoint": API_ENDPOINT,
+                "apiAccessToken": API_ACCESS_TOKEN,
+            }
+        },
+        "request": request,
+    }
+
+
+def _request(session: Session, request_type: str, now: datetime | None) -> dict[str, Any]:
+    return {
+        "type": request_type,
+        "requestId": "amzn1.echo-api.request." + uuid4().hex,
+        "timestamp": _timestamp(now),
+        "locale": session.locale,
+    }
+
+
+def _slot(session: Session, slot: SlotValue) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "name": slot.name,
+        "value": slot.value,
+        "confirmationStatus": "NONE",
+        "source": "USER",
+    }
+    if slot.status is None:  # built-in AMAZON.* type: no entity resolution
+        return out
+    if slot.slot_type is None:
+        raise ValueError(f"slot {slot.name!r} has a resolution status but no slot_type")
+    authority: dict[str, Any] = {
+        "authority": f"amzn1.er-authority.echo-sdk.{session.application_id}.{slot.slot_type}",
+        "status": {"code": slot.status},
+    }
+    if slot.status != ER_SUCCESS_NO_MATCH:
+        authority["values"] = [{"value": {"name": slot.resolved_name, "id": slot.resolved_id}}]
+    out["resolutions"] = {"resolutionsPerAuthority": [authority]}
+    return out
+
+
+def launch_request(session: Session, now: datetime | None = None) -> dict[str, Any]:
+    return _envelope(session, _request(session, "LaunchRequest", now))
+
+
+def intent_request(
+    session: Session,
+    intent: str,
+    slots: dict[str, SlotValue] | None = None,
+    now: datetime | None = None,
+    dialog_state: str | None = None,
+) -> dict[str, Any]:
+    """An IntentRequest; "slots" is always present and holds only the filled slots."""
+    request = _request(session, "IntentRequest", now)
+    if dialog_state is not None:
+        request["dialogState"] = dialog_state
+    request["intent"] = {
+        "name": intent,
+        "confirmationStatus": "NONE",
+        "slots": {name: _slot(session, value) for name, value in (slots or {}).items()},
+    }
+    return _envelope(session, request)
+
+
+def session_ended_request(
+    session: Session,
+    reason: str = "USER_INITIATED",
+    error: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """A SessionEndedRequest; ``error`` (with "type" and "message") goes with reason "ERROR"."""
+    request = _request(session, "SessionEndedRequest", now)
+    request["reason"] = reason
+    if error is not None:
+        request["error"] = {"type": error["type"], "message": error.get("message", "")}
+    return _envelope(session, request)
+
+
+def from_match(
+    session: Session, match: Match | None, now: datetime | None = None
+) -> dict[str, Any]:
+    """The IntentRequest for a matcher result; no match becomes AMAZON.FallbackIntent."""
+    if match is None:
+        return intent_request(session, "AMAZON.FallbackIntent", now=now)
+    return intent_request(session, match.intent, match.slots, now=now)

@@ -1,0 +1,311 @@
+"""Validate the content files and say, for each problem, the file, the entry and what is wrong.
+
+Works on the raw TOML tables so that it can report on files the loader could not build."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from skill.content import rules
+
+FILES = ("exercises.toml", "questions.toml", "pauses.toml", "phrases.toml")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    entry: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.entry}: {self.message}"
+
+
+def placeholders(text: str) -> set[str] | None:
+    """The {names} a text uses, or None when its braces are malformed."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        return None
+
+
+def check_text(file: str, entry: str, text: Any, allowed: Iterable[str]) -> list[Problem]:
+    """One spoken line: a non-empty string, short, plain, using only allowed placeholders."""
+    if not isinstance(text, str):
+        return [Problem(file, entry, f"must be text in quotes, not {type(text).__name__}")]
+    problems = []
+    if not text.strip():
+        problems.append(Problem(file, entry, "is empty"))
+    if len(text) > rules.MAX_TEXT:
+        problems.append(
+            Problem(file, entry, f"is {len(text)} characters long; keep it under {rules.MAX_TEXT}")
+        )
+    if "<" in text or ">" in text:
+        problems.append(Problem(file, entry, "contains < or >: write plain words, not markup"))
+    names = placeholders(text)
+    if names is None:
+        problems.append(Problem(file, entry, "has a brace that is not a {placeholder}"))
+    else:
+        unknown = sorted(names - set(allowed))
+        if unknown:
+            allowed_text = ", ".join("{" + a + "}" for a in sorted(allowed)) or "none"
+            problems.append(
+                Problem(
+                    file,
+                    entry,
+                    f"uses unknown placeholder {', '.join('{' + u + '}' for u in unknown)}"
+                    f" (allowed here: {allowed_text})",
+                )
+            )
+    return problems
+
+
+def check_variants(
+    file: str, entry: str, value: Any, allowed: Iterable[str], minimum: int = 1
+) -> list[Problem]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value:
+        return [Problem(file, entry, "must be a list of one or more lines in quotes")]
+    problems = []
+    if len(value) < minimum:
+        problems.append(
+            Problem(file, entry, f"has {len(value)} variant(s); write at least {minimum}")
+        )
+    allowed = list(allowed)
+    for i, text in enumerate(value, 1):
+        problems += check_text(file, f"{entry} variant {i}", text, allowed)
+    return problems
+
+
+def is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_beat(entry: str, beat: Any, pause_source_ok: bool) -> list[Problem]:
+    file = "exercises.toml"
+    if not isinstance(beat, dict):
+        return [Problem(file, entry, "must be a table with who, prompts and floor")]
+    problems = []
+    who = beat.get("who")
+    if who not in rules.WHO:
+        problems.append(Problem(file, entry, f"who must be one of {', '.join(rules.WHO)}"))
+        who = "both"
+    source = beat.get("source", "")
+    if source not in rules.SOURCES:
+        problems.append(Problem(file, entry, "source must be question, pause, or left out"))
+    if source == "pause" and not pause_source_ok:
+        problems.append(Problem(file, entry, "source pause belongs to the mindful pause only"))
+    allowed = set(rules.BEAT_PLACEHOLDERS[who])
+    if source == "question":
+        allowed.add("question")
+    prompts = beat.get("prompts")
+    if source == "pause":
+        if not isinstance(prompts, list):
+            problems.append(Problem(file, entry, "prompts must be a list (use [\"\"])"))
+    else:
+        problems += check_variants(file, f"{entry} prompts", prompts, allowed)
+        if source == "question" and isinstance(prompts, list):
+            for i, text in enumerate(prompts, 1):
+                if isinstance(text, str) and "{question}" not in text:
+                    problems.append(
+                        Problem(file, f"{entry} prompts variant {i}", "must include {question}")
+                    )
+    floor = beat.get("floor")
+    if floor != "turn" and not (is_int(floor) and 0 <= floor <= rules.MAX_FLOOR):
+        problems.append(
+            Problem(file, entry, f'floor must be "turn" or seconds from 0 to {rules.MAX_FLOOR}')
+        )
+    if "after" in beat:
+        problems += check_variants(file, f"{entry} after", beat["after"], rules.BEAT_PLACEHOLDERS[who])
+    unknown = set(beat) - {"who", "prompts", "floor", "source", "after"}
+    if unknown:
+        problems.append(Problem(file, entry, f"unknown key(s): {', '.join(sorted(unknown))}"))
+    return problems
+
+
+def check_exercises(raw: dict[str, Any]) -> list[Problem]:
+    file = "exercises.toml"
+    exercises = raw.get("exercises")
+    if not isinstance(exercises, dict):
+        return [Problem(file, "exercises", "is missing: add [exercises.<id>] tables")]
+    problems = []
+    for ex_id in rules.REQUIRED_EXERCISES:
+        if ex_id not in exercises:
+            problems.append(Problem(file, f"exercises.{ex_id}", "is missing; the skill offers it"))
+    for ex_id, ex in exercises.items():
+        entry = f"exercises.{ex_id}"
+        if not isinstance(ex, dict):
+            problems.append(Problem(file, entry, "must be a table"))
+            continue
+        problems += check_text(file, f"{entry} title", ex.get("title"), ())
+        is_pause = ex_id == "mindful_pause"
+        problems += check_variants(
+            file, f"{entry} intro", ex.get("intro"), ("minutes",) if is_pause else (), 3
+        )
+        beats = ex.get("beats")
+        if not isinstance(beats, list) or not beats:
+            problems.append(Problem(file, entry, "needs at least one [[beats]] table"))
+            continue
+        for i, beat in enumerate(beats, 1):
+            problems += check_beat(f"{entry} beat {i}", beat, is_pause)
+        if is_pause and "minutes" in ex and ex["minutes"] not in rules.PAUSE_MINUTES:
+            problems.append(Problem(file, f"{entry} minutes", "must be 1, 2 or 3"))
+    problems += check_plans(raw.get("plans"), exercises)
+    return problems
+
+
+def check_plans(plans: Any, exercises: dict[str, Any]) -> list[Problem]:
+    file = "exercises.toml"
+    if not isinstance(plans, dict):
+        return [Problem(file, "plans", "is missing: add [plans.quick] and [plans.full]")]
+    problems = [
+        Problem(file, f"plans.{plan_id}", "is missing; the skill needs it")
+        for plan_id in rules.REQUIRED_PLANS
+        if plan_id not in plans
+    ]
+    for plan_id, plan in plans.items():
+        entry = f"plans.{plan_id}"
+        if not isinstance(plan, dict):
+            problems.append(Problem(file, entry, "must be a table"))
+            continue
+        problems += check_text(file, f"{entry} title", plan.get("title"), ())
+        steps = plan.get("steps")
+        if not isinstance(steps, list) or not steps:
+            problems.append(Problem(file, entry, "needs a list of steps"))
+            continue
+        for i, step in enumerate(steps, 1):
+            problems += check_step(f"{entry} step {i}", step, exercises)
+    return problems
+
+
+def check_step(entry: str, step: Any, exercises: dict[str, Any]) -> list[Problem]:
+    file = "exercises.toml"
+    if not isinstance(step, dict) or ("exercise" in step) == ("closing" in step):
+        return [Problem(file, entry, "needs either exercise = \"id\" or closing = [\"id\", ...]")]
+    choices = [step["exercise"]] if "exercise" in step else step["closing"]
+    if not isinstance(choices, list) or not choices:
+        return [Problem(file, entry, "closing must be a list of exercise ids")]
+    problems = [
+        Problem(file, entry, f"names exercise {choice!r}, which does not exist")
+        for choice in choices
+        if choice not in exercises
+    ]
+    rounds = step.get("rounds", 1)
+    if not (is_int(rounds) and 1 <= rounds <= 5):
+        problems.append(Problem(file, entry, "rounds must be a whole number from 1 to 5"))
+    if "minutes" in step and step["minutes"] not in rules.PAUSE_MINUTES:
+        problems.append(Problem(file, entry, "minutes must be 1, 2 or 3"))
+    unknown = set(step) - {"exercise", "closing", "rounds", "minutes"}
+    if unknown:
+        problems.append(Problem(file, entry, f"unknown key(s): {', '.join(sorted(unknown))}"))
+    return problems
+
+
+def check_questions(raw: dict[str, Any]) -> list[Problem]:
+    file = "questions.toml"
+    categories = raw.get("categories")
+    if not isinstance(categories, dict):
+        return [Problem(file, "categories", "is missing: add [categories.<id>] tables")]
+    problems = []
+    seen: dict[str, str] = {}
+    for cat_id, cat in categories.items():
+        entry = f"categories.{cat_id}"
+        if not isinstance(cat, dict) or not isinstance(cat.get("questions"), dict):
+            problems.append(Problem(file, entry, "needs a label and a [questions] table"))
+            continue
+        problems += check_text(file, f"{entry} label", cat.get("label"), ())
+        for q_id, text in cat["questions"].items():
+            q_entry = f"{entry}.questions.{q_id}"
+            if q_id in seen:
+                problems.append(Problem(file, q_entry, f"repeats the id used in {seen[q_id]}"))
+            seen[q_id] = entry
+            problems += check_text(file, q_entry, text, rules.QUESTION_PLACEHOLDERS)
+            if isinstance(text, str) and not text.rstrip().endswith("?"):
+                problems.append(Problem(file, q_entry, "should end with a question mark"))
+    if len(categories) < rules.MIN_CATEGORIES:
+        problems.append(
+            Problem(file, "categories", f"has {len(categories)}; the deck needs {rules.MIN_CATEGORIES}")
+        )
+    if len(seen) < rules.MIN_QUESTIONS:
+        problems.append(
+            Problem(file, "categories", f"hold {len(seen)} questions; the deck needs {rules.MIN_QUESTIONS}")
+        )
+    return problems
+
+
+def check_pauses(raw: dict[str, Any]) -> list[Problem]:
+    file = "pauses.toml"
+    scripts = raw.get("scripts")
+    if not isinstance(scripts, list):
+        return [Problem(file, "scripts", "is missing: add [[scripts]] tables")]
+    problems = []
+    found = set()
+    for i, script in enumerate(scripts, 1):
+        entry = f"scripts {i}"
+        if not isinstance(script, dict) or not isinstance(script.get("lines"), list):
+            problems.append(Problem(file, entry, "needs minutes and a list of lines"))
+            continue
+        minutes = script.get("minutes")
+        if minutes not in rules.PAUSE_MINUTES:
+            problems.append(Problem(file, entry, "minutes must be 1, 2 or 3"))
+            continue
+        entry = f"scripts (minutes = {minutes})"
+        if minutes in found:
+            problems.append(Problem(file, entry, "is written twice"))
+        found.add(minutes)
+        silence = 0
+        for j, line in enumerate(script["lines"], 1):
+            if is_int(line):
+                if not 1 <= line <= rules.MAX_SILENCE:
+                    problems.append(
+                        Problem(file, f"{entry} line {j}", f"a silence is 1 to {rules.MAX_SILENCE} seconds")
+                    )
+                silence += line
+            else:
+                problems += check_text(file, f"{entry} line {j}", line, ())
+        target = minutes * 60
+        if abs(silence - target) > target * rules.PAUSE_TOLERANCE:
+            problems.append(
+                Problem(
+                    file,
+                    entry,
+                    f"its silences add up to {silence} seconds, but it announces {target}",
+                )
+            )
+    for minutes in rules.PAUSE_MINUTES:
+        if minutes not in found:
+            problems.append(Problem(file, "scripts", f"has no {minutes} minute script"))
+    return problems
+
+
+def check_phrases(raw: dict[str, Any]) -> list[Problem]:
+    file = "phrases.toml"
+    problems = []
+    for key, allowed in rules.PHRASE_PLACEHOLDERS.items():
+        if key not in raw:
+            problems.append(Problem(file, key, "is missing; the skill says it"))
+            continue
+        problems += check_variants(file, key, raw[key], allowed, rules.MIN_VARIANTS)
+    for key in sorted(set(raw) - set(rules.PHRASE_PLACEHOLDERS)):
+        problems.append(Problem(file, key, "is not a phrase the skill uses (a typo?)"))
+    return problems
+
+
+CHECKS = {
+    "exercises.toml": check_exercises,
+    "questions.toml": check_questions,
+    "pauses.toml": check_pauses,
+    "phrases.toml": check_phrases,
+}
+
+
+def validate(raw_files: dict[str, dict[str, Any]]) -> list[Problem]:
+    """All problems in the parsed files, in file order."""
+    problems = []
+    for file, check in CHECKS.items():
+        problems += check(raw_files.get(file, {}))
+    return problems

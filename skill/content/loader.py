@@ -1,0 +1,106 @@
+"""Read the content files into immutable data, refusing files the validator finds wrong."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from skill.content.lint import FILES, Problem, validate
+from skill.content.model import Beat, Content, Exercise, Plan, Question, Step
+
+CONTENT_DIR = Path(__file__).parent
+
+
+class ContentError(Exception):
+    """The content files have problems; str() lists them all."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def read_files(directory: Path) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    raw: dict[str, dict[str, Any]] = {}
+    problems = []
+    for name in FILES:
+        path = directory / name
+        try:
+            raw[name] = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            problems.append(Problem(name, "(file)", f"is missing from {directory}"))
+        except UnicodeDecodeError:
+            problems.append(Problem(name, "(file)", "is not UTF-8 text"))
+        except tomllib.TOMLDecodeError as error:
+            problems.append(Problem(name, "(file)", f"is not valid TOML: {error}"))
+    return raw, problems
+
+
+def check_directory(directory: Path = CONTENT_DIR) -> list[Problem]:
+    raw, problems = read_files(directory)
+    return problems or validate(raw)
+
+
+def as_tuple(value: Any) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def build(raw: dict[str, dict[str, Any]]) -> Content:
+    exercises_raw = raw["exercises.toml"]
+    exercises = {
+        ex_id: Exercise(
+            id=ex_id,
+            title=ex["title"],
+            intro=as_tuple(ex["intro"]),
+            minutes=ex.get("minutes"),
+            beats=tuple(
+                Beat(
+                    who=b["who"],
+                    prompts=as_tuple(b["prompts"]),
+                    floor=None if b["floor"] == "turn" else b["floor"],
+                    source=b.get("source", ""),
+                    after=as_tuple(b.get("after", ())),
+                )
+                for b in ex["beats"]
+            ),
+        )
+        for ex_id, ex in exercises_raw["exercises"].items()
+    }
+    plans = {
+        plan_id: Plan(
+            id=plan_id,
+            title=plan["title"],
+            steps=tuple(
+                Step(
+                    choices=as_tuple(step.get("closing", step.get("exercise"))),
+                    rounds=step.get("rounds", 1),
+                    minutes=step.get("minutes"),
+                )
+                for step in plan["steps"]
+            ),
+        )
+        for plan_id, plan in exercises_raw["plans"].items()
+    }
+    questions = {
+        q_id: Question(q_id, cat_id, text)
+        for cat_id, cat in raw["questions.toml"]["categories"].items()
+        for q_id, text in cat["questions"].items()
+    }
+    pauses = {s["minutes"]: tuple(s["lines"]) for s in raw["pauses.toml"]["scripts"]}
+    phrases = {key: as_tuple(value) for key, value in raw["phrases.toml"].items()}
+    return Content(exercises, plans, questions, pauses, phrases)
+
+
+def load_content(directory: Path = CONTENT_DIR) -> Content:
+    raw, problems = read_files(directory)
+    problems = problems or validate(raw)
+    if problems:
+        raise ContentError(problems)
+    return build(raw)
+
+
+@cache
+def default_content() -> Content:
+    """The shipped content, loaded once per process."""
+    return load_content()

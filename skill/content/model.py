@@ -1,0 +1,57 @@
+"""The content of the skill as plain, immutable data: exercises, plans, questions, phrases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Beat:
+    """One turn of an exercise: a prompt for someone, then a floor of silence."""
+
+    who: str  # "first", "second" or "both"
+    prompts: tuple[str, ...]
+    floor: int | None  # seconds of silence; None means the couple's turn length
+    source: str = ""  # "", "question" or "pause"
+    after: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    title: str
+    intro: tuple[str, ...]
+    beats: tuple[Beat, ...]
+    minutes: int | None = None  # default length of a mindful pause
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a plan: an exercise, or alternating closings."""
+
+    choices: tuple[str, ...]  # exercise ids; more than one alternate between check-ins
+    rounds: int = 1
+    minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: str
+    title: str
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    category: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Content:
+    exercises: dict[str, Exercise]
+    plans: dict[str, Plan]
+    questions: dict[str, Question]
+    pauses: dict[int, tuple[str | int, ...]]  # minutes -> spoken lines and silences
+    phrases: dict[str, tuple[str, ...]]

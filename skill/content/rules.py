@@ -1,0 +1,108 @@
+"""What the content files must hold: the phrase keys the skill speaks, and the placeholders
+each kind of text may use. The validator checks the files against these rules."""
+
+from __future__ import annotations
+
+# Every phrase key the skill uses, with the placeholders its variants may contain.
+PHRASE_PLACEHOLDERS: dict[str, frozenset[str]] = {
+    key: frozenset(names)
+    for key, names in {
+        "welcome_new": (),
+        "ask_names_reprompt": (),
+        "one_name": ("name",),
+        "one_name_reprompt": (),
+        "confirm_names": ("first", "second"),
+        "confirm_names_reprompt": ("first", "second"),
+        "names_wrong": (),
+        "names_missing": (),
+        "name_too_long": (),
+        "same_names": ("name",),
+        "names_set": (),
+        "names_known": ("first", "second"),
+        "plan_ready": ("plan",),
+        "plan_ready_reprompt": (),
+        "plan_changed": ("plan",),
+        "length_later": ("plan",),
+        "welcome_back": ("first", "second"),
+        "goes_first": ("name",),
+        "not_ready": (),
+        "already_started": (),
+        "start_over": (),
+        "resuming": ("where",),
+        "month_count": ("nth",),
+        "total_count": ("nth",),
+        "week_streak": ("count",),
+        "ready_turn": ("next",),
+        "ready_next": ("title",),
+        "ready_beat": (),
+        "turn_reprompt": ("speaker",),
+        "both_reprompt": (),
+        "more_time": (),
+        "skipping": (),
+        "another_question": (),
+        "switching": (),
+        "already_their_turn": ("name",),
+        "switch_both": (),
+        "turns_longer": ("length",),
+        "turns_shorter": ("length",),
+        "turns_limit": ("direction", "length"),
+        "goodbye_done": (),
+        "single_done": ("title",),
+        "finished_offer": (),
+        "finished_reprompt": (),
+        "stop_saved": (),
+        "stop_plain": (),
+        "pause": (),
+        "not_understood": (),
+        "help_turn": ("where", "speaker"),
+        "help_both": ("where",),
+        "help_names": (),
+        "help_ready": ("plan",),
+        "help_done": (),
+        "not_therapy": (),
+        "support": (),
+        "support_offer_stop": (),
+        "support_reprompt": (),
+        "forget_confirm": (),
+        "forget_reprompt": (),
+        "forget_done": (),
+        "forget_kept": (),
+        "forget_nothing": (),
+        "save_failed": (),
+        "state_reset": (),
+        "error": (),
+        "unknown_exercise": (),
+        "unknown_length": (),
+        "carry_on": (),
+    }.items()
+}
+
+MIN_VARIANTS = 3
+MIN_QUESTIONS = 120
+MIN_CATEGORIES = 8
+MAX_TEXT = 400  # characters in one spoken line; keeps responses far below the SSML cap
+MAX_FLOOR = 120  # seconds of silence a beat may ask for
+MAX_SILENCE = 30  # seconds in one silence of a breathing script
+PAUSE_TOLERANCE = 0.10  # the announced minutes and the real silence may differ this much
+
+# The exercises the skill offers by name (the ExerciseName slot ids) and the plans it needs.
+REQUIRED_EXERCISES = (
+    "mindful_pause",
+    "gratitude",
+    "questions",
+    "active_listening",
+    "i_statements",
+    "hug",
+    "shared_goals",
+)
+REQUIRED_PLANS = ("quick", "full")
+PAUSE_MINUTES = (1, 2, 3)
+
+BEAT_PLACEHOLDERS = {
+    "first": frozenset({"speaker", "other", "first", "second"}),
+    "second": frozenset({"speaker", "other", "first", "second"}),
+    "both": frozenset({"first", "second"}),
+}
+QUESTION_PLACEHOLDERS = frozenset({"other"})
+SOURCES = ("", "question", "pause")
+WHO = ("first", "second", "both")

@@ -1,0 +1,1 @@
+"""The conversation itself: pure Python, no SDK, no I/O, deterministic."""

@@ -1,0 +1,1 @@
+"""Turning the engine's speech (text and silences) into SSML, and into readable console text."""

@@ -1,0 +1,64 @@
+"""SSML within Alexa's limits.
+
+Limits (Alexa Skills Kit SSML reference and response format docs):
+- one <break> lasts at most 10 s, so longer silences become several breaks;
+- outputSpeech must stay under 8,000 characters;
+- a response plays at most 240 s of audio (the engine budgets for that, see conversation.py);
+- a reprompt plays at most 90 s, so reprompts here are plain text with no long silences.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from skill.engine.reply import Part, Pause
+
+MAX_BREAK_SECONDS = 10
+MAX_SSML_CHARS = 8000
+
+
+class SpeechTooLong(ValueError):
+    """The rendered SSML would break Alexa's 8,000 character limit."""
+
+
+def breaks(seconds: float) -> list[str]:
+    """Break tags adding up to `seconds`, none longer than 10 s."""
+    millis = round(seconds * 1000)
+    tags = []
+    while millis > 0:
+        chunk = min(millis, MAX_BREAK_SECONDS * 1000)
+        tags.append(f'<break time="{chunk // 1000}s"/>' if chunk % 1000 == 0 else f'<break time="{chunk}ms"/>')
+        millis -= chunk
+    return tags
+
+
+def to_ssml(parts: tuple[Part, ...] | list[Part]) -> str:
+    """SSML for Alexa: text is escaped, silences become breaks of at most 10 s."""
+    pieces: list[str] = []
+    for part in parts:
+        if isinstance(part, Pause):
+            pieces.extend(breaks(part.seconds))
+        elif part:
+            pieces.append(escape(part))
+    ssml = "<speak>" + " ".join(pieces) + "</speak>"
+    if len(ssml) >= MAX_SSML_CHARS:
+        raise SpeechTooLong(f"SSML is {len(ssml)} characters; Alexa accepts under {MAX_SSML_CHARS}")
+    return ssml
+
+
+def to_text(parts: tuple[Part, ...] | list[Part]) -> str:
+    """Readable text for the console, with silences shown as [pause 10s]."""
+    pieces: list[str] = []
+    pending = 0.0
+    for part in parts:
+        if isinstance(part, Pause):
+            pending += part.seconds
+            continue
+        if pending:
+            pieces.append(f"[pause {pending:g}s]")
+            pending = 0.0
+        if part:
+            pieces.append(part)
+    if pending:
+        pieces.append(f"[pause {pending:g}s]")
+    return " ".join(pieces)

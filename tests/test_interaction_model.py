@@ -1,0 +1,242 @@
+"""Static checks on the Alexa interaction model (interaction_models/en-US.json)."""
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+MODEL_PATH = Path(__file__).parents[1] / "interaction_models" / "en-US.json"
+
+CUSTOM_INTENT_SLOTS = {
+    "StartCheckInIntent": {"length": "CheckInLength"},
+    "StartExerciseIntent": {"exercise": "ExerciseName"},
+    "NamesIntent": {"firstName": "AMAZON.FirstName", "secondName": "AMAZON.FirstName"},
+    "NextIntent": {},
+    "SkipIntent": {},
+    "SwitchIntent": {"partner": "AMAZON.FirstName"},
+    "LengthIntent": {"length": "CheckInLength"},
+    "TurnTimeIntent": {"turnTime": "TurnTime"},
+    "SupportIntent": {},
+    "ForgetUsIntent": {},
+}
+
+BUILT_IN_INTENTS = [
+    "AMAZON.HelpIntent",
+    "AMAZON.StopIntent",
+    "AMAZON.CancelIntent",
+    "AMAZON.FallbackIntent",
+    "AMAZON.NavigateHomeIntent",
+    "AMAZON.RepeatIntent",
+    "AMAZON.PauseIntent",
+    "AMAZON.ResumeIntent",
+    "AMAZON.StartOverIntent",
+    "AMAZON.YesIntent",
+    "AMAZON.NoIntent",
+]
+
+MIN_SAMPLES = 15
+ALLOWED_SAMPLE = re.compile(r"^[a-z' {}A-Za-z.]+$")
+SLOT_REFERENCE = re.compile(r"\{([^{}]*)\}")
+VALID_SLOT_NAME = re.compile(r"^[A-Za-z][A-Za-z_]*$")
+FORBIDDEN_NEXT_WORDS = {"continue", "resume", "yes", "ok", "okay"}
+
+
+def _load_language_model():
+    with MODEL_PATH.open(encoding="utf-8") as f:
+        return json.load(f)["interactionModel"]["languageModel"]
+
+
+LANGUAGE_MODEL = _load_language_model()
+INTENTS = {intent["name"]: intent for intent in LANGUAGE_MODEL["intents"]}
+TYPES = {slot_type["name"]: slot_type for slot_type in LANGUAGE_MODEL.get("types", [])}
+
+
+def normalize(sample):
+    return " ".join(sample.lower().split())
+
+
+def generic(sample):
+    """Replace every {slot} by the same token so slot names cannot hide duplicates."""
+    return SLOT_REFERENCE.sub("{}", normalize(sample))
+
+
+def all_samples():
+    """(intent name, sample) for every sample in the model."""
+    return [
+        (intent["name"], sample)
+        for intent in LANGUAGE_MODEL["intents"]
+        for sample in intent.get("samples", [])
+    ]
+
+
+def slots_of(intent_name):
+    return {slot["name"]: slot["type"] for slot in INTENTS[intent_name].get("slots", [])}
+
+
+def test_invocation_name_is_our_check_in():
+    name = LANGUAGE_MODEL["invocationName"]
+    assert name == "our check in"
+    assert name == name.lower()
+    assert len(name.split()) >= 2
+
+
+def test_no_dialog_or_prompts_sections():
+    with MODEL_PATH.open(encoding="utf-8") as f:
+        interaction_model = json.load(f)["interactionModel"]
+    assert set(interaction_model) == {"languageModel"}
+
+
+@pytest.mark.parametrize("intent_name", CUSTOM_INTENT_SLOTS)
+def test_custom_intent_exists_with_expected_slots(intent_name):
+    assert intent_name in INTENTS
+    assert slots_of(intent_name) == CUSTOM_INTENT_SLOTS[intent_name]
+
+
+def test_length_slot_is_required_on_length_intent():
+    (length_slot,) = INTENTS["LengthIntent"]["slots"]
+    assert length_slot.get("required") is True
+
+
+@pytest.mark.parametrize("intent_name", BUILT_IN_INTENTS)
+def test_built_in_intent_is_listed(intent_name):
+    assert intent_name in INTENTS
+    assert isinstance(INTENTS[intent_name].get("samples"), list)
+
+
+@pytest.mark.parametrize("intent_name", CUSTOM_INTENT_SLOTS)
+def test_custom_intent_has_enough_samples(intent_name):
+    assert len(INTENTS[intent_name]["samples"]) >= MIN_SAMPLES
+
+
+def test_fallback_intent_has_no_samples():
+    assert INTENTS["AMAZON.FallbackIntent"]["samples"] == []
+
+
+def test_no_sample_repeated_within_an_intent():
+    for intent in LANGUAGE_MODEL["intents"]:
+        counts = Counter(normalize(s) for s in intent.get("samples", []))
+        repeated = [s for s, n in counts.items() if n > 1]
+        assert not repeated, f"{intent['name']} repeats {repeated}"
+
+
+def test_no_sample_shared_between_intents():
+    owners = {}
+    for intent_name, sample in all_samples():
+        owners.setdefault(normalize(sample), set()).add(intent_name)
+    shared = {s: names for s, names in owners.items() if len(names) > 1}
+    assert not shared
+
+
+def test_no_samples_collide_once_slots_are_made_generic():
+    owners = {}
+    for intent_name, sample in all_samples():
+        owners.setdefault(generic(sample), []).append(intent_name)
+    collisions = {s: names for s, names in owners.items() if len(names) > 1}
+    assert not collisions
+
+
+def test_samples_use_only_allowed_characters():
+    bad = [(i, s) for i, s in all_samples() if not ALLOWED_SAMPLE.match(s)]
+    assert not bad
+
+
+def test_samples_are_lowercase_outside_slot_references():
+    def words_outside_slots(sample):
+        return SLOT_REFERENCE.sub("", sample)
+
+    bad = [
+        (i, s) for i, s in all_samples() if words_outside_slots(s) != words_outside_slots(s).lower()
+    ]
+    assert not bad
+
+
+def test_samples_have_well_formed_slot_braces():
+    for intent_name, sample in all_samples():
+        leftover = SLOT_REFERENCE.sub("", sample)
+        assert "{" not in leftover and "}" not in leftover, (intent_name, sample)
+        for slot_name in SLOT_REFERENCE.findall(sample):
+            assert VALID_SLOT_NAME.match(slot_name), (intent_name, sample)
+
+
+def test_no_hyphenated_check_in():
+    assert not [s for _, s in all_samples() if "check-in" in s]
+
+
+def test_every_slot_referenced_in_a_sample_is_declared():
+    for intent_name, sample in all_samples():
+        declared = slots_of(intent_name)
+        for slot_name in SLOT_REFERENCE.findall(sample):
+            assert slot_name in declared, (intent_name, sample)
+
+
+def test_every_declared_slot_type_exists():
+    for intent in LANGUAGE_MODEL["intents"]:
+        for slot in intent.get("slots", []):
+            slot_type = slot["type"]
+            assert slot_type.startswith("AMAZON.") or slot_type in TYPES, (intent["name"], slot)
+
+
+def test_next_intent_avoids_words_owned_by_built_ins():
+    for sample in INTENTS["NextIntent"]["samples"]:
+        assert not FORBIDDEN_NEXT_WORDS & set(normalize(sample).split()), sample
+
+
+def test_length_and_turn_time_intents_have_distinct_phrasings():
+    length = {generic(s) for s in INTENTS["LengthIntent"]["samples"]}
+    turn_time = {generic(s) for s in INTENTS["TurnTimeIntent"]["samples"]}
+    assert not length & turn_time
+
+
+@pytest.mark.parametrize("type_name", ["CheckInLength", "ExerciseName", "TurnTime"])
+def test_custom_slot_type_values_have_ids(type_name):
+    for value in TYPES[type_name]["values"]:
+        assert value.get("id")
+        assert value["name"]["value"]
+
+
+@pytest.mark.parametrize("type_name", sorted(TYPES))
+def test_synonyms_unique_within_slot_type(type_name):
+    names = []
+    for value in TYPES[type_name]["values"]:
+        names.append(normalize(value["name"]["value"]))
+        names.extend(normalize(s) for s in value["name"].get("synonyms", []))
+    repeated = [s for s, n in Counter(names).items() if n > 1]
+    assert not repeated
+
+
+def test_check_in_length_ids_and_values():
+    values = {v["id"]: v["name"]["value"] for v in TYPES["CheckInLength"]["values"]}
+    assert values == {"quick": "quick", "full": "full"}
+
+
+def test_check_in_length_does_not_borrow_turn_time_values():
+    length_words = {
+        normalize(s) for v in TYPES["CheckInLength"]["values"] for s in v["name"]["synonyms"]
+    }
+    assert not {"longer", "shorter"} & length_words
+
+
+def test_exercise_ids():
+    ids = {v["id"] for v in TYPES["ExerciseName"]["values"]}
+    assert ids == {
+        "mindful_pause",
+        "gratitude",
+        "questions",
+        "active_listening",
+        "i_statements",
+        "hug",
+        "shared_goals",
+    }
+
+
+def test_question_is_a_synonym_of_questions():
+    (questions,) = [v for v in TYPES["ExerciseName"]["values"] if v["id"] == "questions"]
+    assert "question" in questions["name"]["synonyms"]
+    assert "ask us a {exercise}" in INTENTS["StartExerciseIntent"]["samples"]
+
+
+def test_turn_time_ids_and_values():
+    values = {v["id"]: v["name"]["value"] for v in TYPES["TurnTime"]["values"]}
+    assert values == {"longer": "longer", "shorter": "shorter"}
