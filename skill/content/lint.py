@@ -105,7 +105,7 @@ def check_beat(entry: str, beat: Any, pause_source_ok: bool) -> list[Problem]:
     prompts = beat.get("prompts")
     if source == "pause":
         if not isinstance(prompts, list):
-            problems.append(Problem(file, entry, "prompts must be a list (use [\"\"])"))
+            problems.append(Problem(file, entry, 'prompts must be a list (use [""])'))
     else:
         problems += check_variants(file, f"{entry} prompts", prompts, allowed)
         if source == "question" and isinstance(prompts, list):
@@ -120,7 +120,9 @@ def check_beat(entry: str, beat: Any, pause_source_ok: bool) -> list[Problem]:
             Problem(file, entry, f'floor must be "turn" or seconds from 0 to {rules.MAX_FLOOR}')
         )
     if "after" in beat:
-        problems += check_variants(file, f"{entry} after", beat["after"], rules.BEAT_PLACEHOLDERS[who])
+        problems += check_variants(
+            file, f"{entry} after", beat["after"], rules.BEAT_PLACEHOLDERS[who]
+        )
     unknown = set(beat) - {"who", "prompts", "floor", "source", "after"}
     if unknown:
         problems.append(Problem(file, entry, f"unknown key(s): {', '.join(sorted(unknown))}"))
@@ -185,7 +187,7 @@ def check_plans(plans: Any, exercises: dict[str, Any]) -> list[Problem]:
 def check_step(entry: str, step: Any, exercises: dict[str, Any]) -> list[Problem]:
     file = "exercises.toml"
     if not isinstance(step, dict) or ("exercise" in step) == ("closing" in step):
-        return [Problem(file, entry, "needs either exercise = \"id\" or closing = [\"id\", ...]")]
+        return [Problem(file, entry, 'needs either exercise = "id" or closing = ["id", ...]')]
     choices = [step["exercise"]] if "exercise" in step else step["closing"]
     if not isinstance(choices, list) or not choices:
         return [Problem(file, entry, "closing must be a list of exercise ids")]
@@ -228,11 +230,17 @@ def check_questions(raw: dict[str, Any]) -> list[Problem]:
                 problems.append(Problem(file, q_entry, "should end with a question mark"))
     if len(categories) < rules.MIN_CATEGORIES:
         problems.append(
-            Problem(file, "categories", f"has {len(categories)}; the deck needs {rules.MIN_CATEGORIES}")
+            Problem(
+                file, "categories", f"has {len(categories)}; the deck needs {rules.MIN_CATEGORIES}"
+            )
         )
     if len(seen) < rules.MIN_QUESTIONS:
         problems.append(
-            Problem(file, "categories", f"hold {len(seen)} questions; the deck needs {rules.MIN_QUESTIONS}")
+            Problem(
+                file,
+                "categories",
+                f"hold {len(seen)} questions; the deck needs {rules.MIN_QUESTIONS}",
+            )
         )
     return problems
 
@@ -262,7 +270,11 @@ def check_pauses(raw: dict[str, Any]) -> list[Problem]:
             if is_int(line):
                 if not 1 <= line <= rules.MAX_SILENCE:
                     problems.append(
-                        Problem(file, f"{entry} line {j}", f"a silence is 1 to {rules.MAX_SILENCE} seconds")
+                        Problem(
+                            file,
+                            f"{entry} line {j}",
+                            f"a silence is 1 to {rules.MAX_SILENCE} seconds",
+                        )
                     )
                 silence += line
             else:

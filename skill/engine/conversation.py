@@ -312,9 +312,7 @@ class Conversation:
         heard = heard[-2:]
         if len(heard) == 2 and same_name(*heard):
             self.state = s.replace(phase="names", heard=(heard[0],))
-            return self.reply(
-                self.state, self.say("same_names", name=heard[0]), reprompt=reprompt
-            )
+            return self.reply(self.state, self.say("same_names", name=heard[0]), reprompt=reprompt)
         if len(heard) == 1:
             self.state = s.replace(phase="names", heard=tuple(heard))
         else:
@@ -370,7 +368,8 @@ class Conversation:
             if self.is_stale():
                 return self.begin(welcome=True)
             welcome = self.say("welcome_back", first=s.names[0], second=s.names[1])
-            return self.beat_reply([welcome, self.say("resuming", where=self.where(pos))])
+            lead = [welcome, self.say("resuming", where=self.where(pos))]
+            return self.beat_reply(lead, intro=False)
         if kind in ("next", "yes"):
             return self.advance([])
         if kind == "no":
@@ -390,7 +389,7 @@ class Conversation:
         if kind == "switch":
             return self.switch(event, pos)
         if kind == "resume":
-            return self.beat_reply([self.say("resuming", where=self.where(pos))])
+            return self.beat_reply([self.say("resuming", where=self.where(pos))], intro=False)
         if kind == "start":
             length = event.slots.get("length")
             if length in self.content.plans and length != s.plan:

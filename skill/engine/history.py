@@ -11,10 +11,29 @@ from skill.engine.state import KEEP_DAYS, State
 MONTH_MILESTONES = (3, 5, 10, 15, 20, 25, 30)
 TOTAL_MILESTONES = (10, 25, 50, 75, 100, 150, 200, 250, 300, 365, 400, 500)
 WEEK_MILESTONES = (3, 4, 6, 8, 10, 12, 16, 20, 26, 52)
-ORDINALS = (
-    "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
-    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
-).split()
+ORDINALS = [
+    "zeroth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+]
 
 
 def ordinal(n: int) -> str:

@@ -9,7 +9,8 @@ Limits (Alexa Skills Kit SSML reference and response format docs):
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+import re
+from xml.sax.saxutils import escape, unescape
 
 from skill.engine.reply import Part, Pause
 
@@ -27,7 +28,11 @@ def breaks(seconds: float) -> list[str]:
     tags = []
     while millis > 0:
         chunk = min(millis, MAX_BREAK_SECONDS * 1000)
-        tags.append(f'<break time="{chunk // 1000}s"/>' if chunk % 1000 == 0 else f'<break time="{chunk}ms"/>')
+        tags.append(
+            f'<break time="{chunk // 1000}s"/>'
+            if chunk % 1000 == 0
+            else f'<break time="{chunk}ms"/>'
+        )
         millis -= chunk
     return tags
 
@@ -54,11 +59,29 @@ def to_text(parts: tuple[Part, ...] | list[Part]) -> str:
         if isinstance(part, Pause):
             pending += part.seconds
             continue
+        if not part:
+            continue
         if pending:
             pieces.append(f"[pause {pending:g}s]")
             pending = 0.0
-        if part:
-            pieces.append(part)
+        pieces.append(part)
     if pending:
         pieces.append(f"[pause {pending:g}s]")
     return " ".join(pieces)
+
+
+_BREAK = re.compile(r'<break time="(\d+)(ms|s)"\s*/>')
+_TAG = re.compile(r"<[^>]+>")
+
+
+def ssml_to_text(ssml: str) -> str:
+    """Readable text from SSML as Alexa receives it, with adjoining breaks summed."""
+    parts: list[Part] = []
+    position = 0
+    for found in _BREAK.finditer(ssml):
+        parts.append(unescape(_TAG.sub("", ssml[position : found.start()])).strip())
+        amount = int(found.group(1))
+        parts.append(Pause(amount / 1000 if found.group(2) == "ms" else amount))
+        position = found.end()
+    parts.append(unescape(_TAG.sub("", ssml[position:])).strip())
+    return to_text(parts)

@@ -1,0 +1,1 @@
+"""ask-sdk-core glue: handlers map a request to an engine event; nothing else lives here."""

@@ -1,0 +1,55 @@
+"""Which engine event each intent of the interaction model stands for, and its slot values."""
+
+from __future__ import annotations
+
+from ask_sdk_model import Intent
+from ask_sdk_model.slu.entityresolution import StatusCode
+
+INTENT_EVENTS = {
+    "StartCheckInIntent": "start",
+    "StartExerciseIntent": "exercise",
+    "NamesIntent": "names",
+    "NextIntent": "next",
+    "SkipIntent": "skip",
+    "SwitchIntent": "switch",
+    "LengthIntent": "length",
+    "TurnTimeIntent": "turn_time",
+    "SupportIntent": "support",
+    "ForgetUsIntent": "forget",
+    "AMAZON.HelpIntent": "help",
+    "AMAZON.StopIntent": "stop",
+    "AMAZON.CancelIntent": "cancel",
+    "AMAZON.FallbackIntent": "fallback",
+    "AMAZON.NavigateHomeIntent": "home",
+    "AMAZON.RepeatIntent": "repeat",
+    "AMAZON.PauseIntent": "pause",
+    "AMAZON.ResumeIntent": "resume",
+    "AMAZON.StartOverIntent": "start_over",
+    "AMAZON.YesIntent": "yes",
+    "AMAZON.NoIntent": "no",
+    # Alexa may route these built-ins to any custom skill; they mean the obvious thing here.
+    "AMAZON.NextIntent": "next",
+}
+
+# Slots of AMAZON.FirstName: the words heard are the value.
+OPEN_SLOTS = frozenset({"firstName", "secondName", "partner"})
+
+
+def resolved_id(slot) -> str | None:
+    """The custom value id Alexa matched, or None when it heard something it could not match."""
+    resolutions = getattr(slot, "resolutions", None)
+    for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
+        status = getattr(getattr(authority, "status", None), "code", None)
+        if status == StatusCode.ER_SUCCESS_MATCH and authority.values:
+            return authority.values[0].value.id
+    return None
+
+
+def slot_values(intent: Intent) -> dict[str, str | None]:
+    """Filled slots only. A heard but unmatched custom value is present with None."""
+    values: dict[str, str | None] = {}
+    for name, slot in (intent.slots or {}).items():
+        if slot is None or slot.value is None:
+            continue
+        values[name] = slot.value if name in OPEN_SLOTS else resolved_id(slot)
+    return values

@@ -1,0 +1,77 @@
+"""`checkin chat`: hold a whole check-in by typing, through the real skill."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from typing import TextIO
+
+from skill.alexa.skill import skill_builder
+from skill.console.device import Device, Turn
+from skill.engine.conversation import describe
+from skill.engine.state import State
+from skill.store.sqlite import SqliteStore
+
+BANNER = """Our Check-In, local console. You are the couple; type what you would say to Alexa.
+Try: Alexa, start our check-in
+An empty line is silence (twice ends the session, as on a device). Ctrl-D or 'quit' leaves.
+Alexa's silences are shown as [pause 10s]; nothing waits them out here.
+"""
+
+
+def status_line(turn: Turn) -> str:
+    attributes = turn.response.get("sessionAttributes") or {}
+    if not isinstance(attributes.get("state"), dict):
+        return ""
+    info = describe(State.from_dict(attributes["state"]))
+    if info["phase"] != "beat":
+        return f"({info['phase']})"
+    return f"(step {info['step']}: {info['exercise']} · turn: {info['turn']})"
+
+
+def speak(ssml: str) -> None:
+    if shutil.which("espeak-ng"):
+        subprocess.run(["espeak-ng", "-m", ssml], check=False, capture_output=True)
+
+
+def show(turn: Turn, out: TextIO, voice: bool) -> None:
+    print(f"Alexa: {turn.speech}", file=out)
+    status = status_line(turn)
+    if status:
+        print(f"       {status}", file=out)
+    if turn.ended:
+        state = (turn.response.get("sessionAttributes") or {}).get("state") or {}
+        again = "resume" if state.get("phase") == "beat" else "start"
+        print(f"       (the session has ended; say 'Alexa, {again} our check-in')", file=out)
+    if voice:
+        speak(turn.response["response"]["outputSpeech"]["ssml"])
+
+
+def run(
+    user: str, db: str, voice: bool, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+) -> int:
+    if voice and not shutil.which("espeak-ng"):
+        print("(--speak needs espeak-ng: apt-get install espeak-ng; showing text only)", file=out)
+        voice = False
+    device = Device(skill_builder(SqliteStore(db)).lambda_handler(), user_id=user)
+    print(BANNER, file=out)
+    last: Turn | None = None
+    while True:
+        print("You: ", end="", file=out, flush=True)
+        line = stdin.readline()
+        if not line or line.strip().lower() in ("quit", "exit"):
+            device.close()
+            print("", file=out)
+            return 0
+        if not line.strip():
+            if not device.in_session:
+                continue
+            ended = device.silence()
+            if ended is None:
+                print("Alexa (reprompt): " + ((last and last.reprompt) or ""), file=out)
+            else:
+                print("       (no answer: the microphone closed; your place is saved)", file=out)
+            continue
+        last = device.hear(line.strip())
+        show(last, out, voice)

@@ -1,0 +1,120 @@
+"""A simulated Echo device: typed lines become real Alexa requests for a skill handler.
+
+Used by `checkin chat` and by the dialogue tests, so both hold a check-in the way a device
+would: an invocation opens a session, one silence brings the reprompt, a second one ends the
+session (reason EXCEEDED_MAX_REPROMPTS), and an unmatched line is a FallbackIntent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from skill.console.envelopes import Session, from_match, launch_request, session_ended_request
+from skill.console.matcher import UtteranceMatcher
+from skill.speech.ssml import ssml_to_text
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+MODEL_PATH = Path(__file__).resolve().parents[2] / "interaction_models" / "en-US.json"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What Alexa answered to one request."""
+
+    request: dict[str, Any]
+    response: dict[str, Any]
+
+    def _speech(self, key: str) -> str | None:
+        body = (self.response.get("response") or {}).get(key) or {}
+        speech = body.get("outputSpeech", body) if key == "reprompt" else body
+        ssml = (speech or {}).get("ssml")
+        return ssml_to_text(ssml) if ssml else None
+
+    @property
+    def speech(self) -> str:
+        return self._speech("outputSpeech") or ""
+
+    @property
+    def reprompt(self) -> str | None:
+        return self._speech("reprompt")
+
+    @property
+    def ended(self) -> bool:
+        return (self.response.get("response") or {}).get("shouldEndSession") is True
+
+    @property
+    def intent(self) -> str:
+        request = self.request["request"]
+        return request.get("intent", {}).get("name") or request["type"]
+
+
+class Device:
+    def __init__(
+        self,
+        handler: Handler,
+        user_id: str,
+        device_id: str = "amzn1.ask.device.console",
+        matcher: UtteranceMatcher | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.handler = handler
+        self.user_id = user_id
+        self.device_id = device_id
+        self.matcher = matcher or UtteranceMatcher.from_file(MODEL_PATH)
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.session: Session | None = None
+        self.silences = 0
+
+    @property
+    def in_session(self) -> bool:
+        return self.session is not None and not self.session.ended
+
+    def new_session(self) -> Session:
+        self.session = Session(user_id=self.user_id, device_id=self.device_id)
+        self.silences = 0
+        return self.session
+
+    def send(self, envelope: dict[str, Any]) -> Turn:
+        response = self.handler(envelope, None)
+        if self.session is not None and envelope["request"]["type"] != "SessionEndedRequest":
+            self.session.absorb(response)
+            if self.session.ended:
+                self.session = None
+        return Turn(envelope, response)
+
+    def hear(self, line: str) -> Turn:
+        """One typed line, with or without "Alexa, ask our check in ..."."""
+        kind, rest = self.matcher.split_invocation(line)
+        if kind == "launch":
+            self.close()
+            return self.send(launch_request(self.new_session(), self.clock()))
+        if kind == "oneshot" or not self.in_session:
+            self.close()
+            self.new_session()
+        self.silences = 0
+        assert self.session is not None
+        return self.send(from_match(self.session, self.matcher.match(rest), self.clock()))
+
+    def silence(self) -> Turn | None:
+        """Nobody answers. The first time Alexa reprompts; the second, the session ends."""
+        if not self.in_session:
+            return None
+        self.silences += 1
+        if self.silences == 1:
+            return None  # the caller shows the reprompt it already has
+        return self.close("EXCEEDED_MAX_REPROMPTS")
+
+    def close(
+        self, reason: str = "USER_INITIATED", error: dict[str, str] | None = None
+    ) -> Turn | None:
+        """End the open session, as the device would, with a SessionEndedRequest."""
+        if not self.in_session:
+            self.session = None
+            return None
+        assert self.session is not None
+        turn = self.send(session_ended_request(self.session, reason, error, self.clock()))
+        self.session = None
+        return turn

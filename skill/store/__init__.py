@@ -1,0 +1,25 @@
+"""Persistence behind one small interface (see base.py), chosen by the environment."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from skill.store.base import Conflict, Record, Store, StoreUnavailable
+
+__all__ = ["Conflict", "Record", "Store", "StoreUnavailable", "default_db_path", "store_from_env"]
+
+
+def default_db_path() -> Path:
+    """CHECKIN_DB, else a per-user file under the XDG data directory."""
+    if os.environ.get("CHECKIN_DB"):
+        return Path(os.environ["CHECKIN_DB"]).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home) / "our-checkin" / "checkin.db"
+
+
+def store_from_env() -> Store:
+    """The embedded SQLite store (DynamoDB arrives with CHECKIN_TABLE, in its own module)."""
+    from skill.store.sqlite import SqliteStore
+
+    return SqliteStore(default_db_path())

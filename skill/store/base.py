@@ -1,0 +1,42 @@
+"""The store interface: one record per household, written with optimistic concurrency.
+
+Every write names the version it read; a store refuses a write whose version is stale
+(Conflict), so that two devices of one household never silently overwrite each other."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+class Conflict(Exception):
+    """Someone else wrote this household's record since it was read."""
+
+
+class StoreUnavailable(Exception):
+    """The store could not be reached or did not answer in time."""
+
+
+@dataclass(frozen=True)
+class Record:
+    state: dict[str, Any]
+    version: int
+
+
+class Store(Protocol):
+    def load(self, household: str) -> Record | None:
+        """The household's record, or None when nothing is stored."""
+
+    def save(self, household: str, state: dict[str, Any], version: int | None) -> int:
+        """Write the state over `version` (None: the record must not exist yet).
+
+        Returns the new version. Raises Conflict when the stored version differs."""
+
+    def delete(self, household: str) -> None:
+        """Remove everything stored for the household."""
+
+
+def household_key(user_id: str) -> str:
+    """The key a household is stored under: a hash, so the raw Alexa userId is not stored."""
+    return hashlib.sha256(user_id.encode("utf-8")).hexdigest()
