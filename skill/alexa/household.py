@@ -83,12 +83,13 @@ class Household:
 
     def run(self, event: Event) -> tuple[Outcome, Loaded]:
         loaded = load(self.input, self.store)
+        damaged = loaded.damaged
         outcome = handle(loaded.state, event, self.now, self.content)
         if outcome.forget:
             self.forget(loaded)
         elif outcome.state != loaded.state or loaded.dirty:
             outcome, loaded = self.save(event, outcome, loaded)
-        if loaded.damaged:
+        if damaged:
             apology = pick(self.content.phrases["state_reset"], self.key)
             outcome = replace(
                 outcome, reply=replace(outcome.reply, speech=(apology, *outcome.reply.speech))

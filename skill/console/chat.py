@@ -30,12 +30,17 @@ def status_line(turn: Turn) -> str:
     return f"(step {info['step']}: {info['exercise']} · turn: {info['turn']})"
 
 
-def speak(ssml: str) -> None:
-    if shutil.which("espeak-ng"):
-        subprocess.run(["espeak-ng", "-m", ssml], check=False, capture_output=True)
+def speak(ssml: str, out: TextIO) -> bool:
+    """Say it aloud with espeak-ng (which honours SSML breaks). False when it cannot play."""
+    result = subprocess.run(["espeak-ng", "-m", ssml], check=False, capture_output=True)
+    if result.returncode != 0 or b"error" in result.stderr.lower():
+        print("       (espeak-ng could not play audio here; showing text only)", file=out)
+        return False
+    return True
 
 
-def show(turn: Turn, out: TextIO, voice: bool) -> None:
+def show(turn: Turn, out: TextIO, voice: bool) -> bool:
+    """Print (and maybe speak) one answer; returns whether to keep speaking."""
     print(f"Alexa: {turn.speech}", file=out)
     status = status_line(turn)
     if status:
@@ -45,7 +50,8 @@ def show(turn: Turn, out: TextIO, voice: bool) -> None:
         again = "resume" if state.get("phase") == "beat" else "start"
         print(f"       (the session has ended; say 'Alexa, {again} our check-in')", file=out)
     if voice:
-        speak(turn.response["response"]["outputSpeech"]["ssml"])
+        return speak(turn.response["response"]["outputSpeech"]["ssml"], out)
+    return voice
 
 
 def run(
@@ -74,4 +80,4 @@ def run(
                 print("       (no answer: the microphone closed; your place is saved)", file=out)
             continue
         last = device.hear(line.strip())
-        show(last, out, voice)
+        voice = show(last, out, voice)
