@@ -68,7 +68,11 @@ def load(handler_input: HandlerInput, store: Store) -> Loaded:
         return Loaded(State(), None)
     if record is None:
         return Loaded(State(), None)
-    return from_record(record.state, record.version)
+    loaded = from_record(record.state, record.version)
+    # A yes/no question left unanswered belongs to its session: a "yes" in a later session
+    # must not confirm it (least of all "forget us").
+    loaded.state = loaded.state.replace(asking="")
+    return loaded
 
 
 class Household:

@@ -281,6 +281,8 @@ class Conversation:
         self.state = self.state.replace(phase="names", seed=self.state.seed or self.new_seed())
         if event.kind == "names":
             return self.take_names(event)
+        if event.kind == "fallback":
+            return self.not_understood("help_names")
         return self.prompt()
 
     def on_names(self, event: Event) -> Outcome:
@@ -333,7 +335,7 @@ class Conversation:
             return self.take_names(event)
         if event.kind == "launch":
             return self.prompt()
-        return self.not_understood("confirm_names_reprompt")
+        return self.not_understood("confirm_names_reprompt", first=s.heard[0], second=s.heard[-1])
 
     def on_ready(self, event: Event) -> Outcome:
         kind = event.kind
@@ -540,8 +542,10 @@ class Conversation:
 
     def ask_forget(self) -> Outcome:
         s = self.state
-        if not s.names and not s.heard and s.phase == "new":
-            return self.reply(s, self.say("forget_nothing"), self.say("stop_plain"), end=True)
+        if not s.names and not s.heard:
+            if s.phase == "new":
+                return self.reply(s, self.say("forget_nothing"), self.say("stop_plain"), end=True)
+            return self.prompt(self.say("forget_nothing"))
         return self.reply(
             s.replace(asking="forget"),
             self.say("forget_confirm"),

@@ -7,6 +7,7 @@ import unicodedata
 
 MAX_NAME_CHARS = 24
 MAX_NAME_WORDS = 3
+_MARKUP = re.compile(r"<[^>]*>")
 _ALLOWED = re.compile(r"[^\w' .&-]+", re.UNICODE)
 
 
@@ -21,7 +22,7 @@ def clean_name(raw: str | None) -> str:
     longer than a first name should be."""
     if raw is None:
         raise NameProblem("missing")
-    text = unicodedata.normalize("NFC", raw)
+    text = unicodedata.normalize("NFC", _MARKUP.sub(" ", raw))
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
     text = _ALLOWED.sub(" ", text)
     text = re.sub(r"\d+", " ", text).replace("_", " ")
