@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from skill.content import rules
+from skill.engine.reply import Pause, estimated_seconds
 
 FILES = ("exercises.toml", "questions.toml", "pauses.toml", "phrases.toml")
 
@@ -43,6 +44,8 @@ def check_text(file: str, entry: str, text: Any, allowed: Iterable[str]) -> list
         problems.append(
             Problem(file, entry, f"is {len(text)} characters long; keep it under {rules.MAX_TEXT}")
         )
+    if any(ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in text):
+        problems.append(Problem(file, entry, "contains a control character"))
     if "<" in text or ">" in text:
         problems.append(Problem(file, entry, "contains < or >: write plain words, not markup"))
     names = placeholders(text)
@@ -99,6 +102,16 @@ def check_beat(entry: str, beat: Any, pause_source_ok: bool) -> list[Problem]:
         problems.append(Problem(file, entry, "source must be question, pause, or left out"))
     if source == "pause" and not pause_source_ok:
         problems.append(Problem(file, entry, "source pause belongs to the mindful pause only"))
+    if source == "pause" and beat.get("floor") != 0:
+        problems.append(
+            Problem(file, entry, "floor must be 0: the script's own silences are the pause")
+        )
+    if source == "question" and who == "both":
+        problems.append(
+            Problem(
+                file, entry, 'a question is asked to one partner: who must be "first" or "second"'
+            )
+        )
     allowed = set(rules.BEAT_PLACEHOLDERS[who])
     if source == "question":
         allowed.add("question")
@@ -280,6 +293,17 @@ def check_pauses(raw: dict[str, Any]) -> list[Problem]:
             else:
                 problems += check_text(file, f"{entry} line {j}", line, ())
         target = minutes * 60
+        parts = tuple(Pause(x) if is_int(x) else str(x) for x in script["lines"])
+        seconds = estimated_seconds(parts)
+        if seconds > rules.SCRIPT_BUDGET:
+            problems.append(
+                Problem(
+                    file,
+                    entry,
+                    f"takes about {seconds:.0f} seconds with its words; one response allows"
+                    f" {rules.SCRIPT_BUDGET:.0f} (say less, not shorter silences)",
+                )
+            )
         if abs(silence - target) > target * rules.PAUSE_TOLERANCE:
             problems.append(
                 Problem(

@@ -84,6 +84,10 @@ MAX_TEXT = 400  # characters in one spoken line; keeps responses far below the S
 MAX_FLOOR = 120  # seconds of silence a beat may ask for
 MAX_SILENCE = 30  # seconds in one silence of a breathing script
 PAUSE_TOLERANCE = 0.10  # the announced minutes and the real silence may differ this much
+# Alexa plays at most 240 s of audio in one response (silence counted, to be safe); the
+# engine keeps 5 s of margin, and a breathing script leaves 15 s for the words around it.
+AUDIO_BUDGET = 235.0
+SCRIPT_BUDGET = AUDIO_BUDGET - 15
 
 # The exercises the skill offers by name (the ExerciseName slot ids) and the plans it needs.
 REQUIRED_EXERCISES = (

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from skill.content.loader import default_content
 from skill.content.model import Content
+from skill.content.rules import AUDIO_BUDGET
 from skill.engine import plan as plans
 from skill.engine.events import Event
 from skill.engine.history import milestone, record_completion
@@ -22,9 +23,6 @@ from skill.engine.variants import pick
 
 STALE_AFTER = timedelta(hours=12)  # an unfinished check-in older than this is not resumed on launch
 TURN_STEP = 15  # seconds added or taken by "longer turns" / "shorter turns"
-# Alexa plays at most 240 s of audio in one response; whether silence counts is not
-# documented, so it counts here, with a margin for the estimate of speaking speed.
-AUDIO_BUDGET = 235.0
 MINUTE_WORDS = {1: "one minute", 2: "two minute", 3: "three minute"}
 
 
