@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
 .PHONY: chat test lint lint-content clean
 
@@ -12,12 +13,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# dynalite, the local DynamoDB API server the store tests run against (in memory).
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 ## chat: hold a whole check-in by typing, on the embedded SQLite store
 chat: $(STAMP)
 	$(VENV)/bin/checkin chat
 
 ## test: the whole test suite, with lint and the content validator
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m ruff check .
 	$(VENV)/bin/checkin lint-content
 	$(PY) -m pytest -q

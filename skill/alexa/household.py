@@ -13,7 +13,8 @@ from ask_sdk_core.handler_input import HandlerInput
 from skill.content.model import Content
 from skill.engine.conversation import Outcome, handle
 from skill.engine.events import Event
-from skill.engine.state import SCHEMA_VERSION, State
+from skill.engine.schema import load_state
+from skill.engine.state import State
 from skill.engine.variants import pick
 from skill.store.base import Conflict, Store, StoreUnavailable, household_key
 
@@ -45,13 +46,9 @@ def user_id(handler_input: HandlerInput) -> str:
     return getattr(user, "user_id", None) or "anonymous"
 
 
-def from_record(state: dict[str, Any], version: int | None) -> Loaded:
-    if state.get("v") != SCHEMA_VERSION:
-        return Loaded(State(), version, damaged=True)
-    try:
-        return Loaded(State.from_dict(state), version)
-    except ValueError:
-        return Loaded(State(), version, damaged=True)
+def from_record(state: Any, version: int | None) -> Loaded:
+    loaded, damaged = load_state(state)
+    return Loaded(loaded, version, damaged=damaged)
 
 
 def load(handler_input: HandlerInput, store: Store) -> Loaded:

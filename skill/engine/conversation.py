@@ -6,6 +6,7 @@ that says where the couple are and what they can say now."""
 from __future__ import annotations
 
 import random
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -40,6 +41,20 @@ def handle(state: State, event: Event, now: datetime, content: Content | None = 
         stamped = outcome.state.replace(updated=now.isoformat(timespec="seconds"))
         outcome = Outcome(stamped, outcome.reply, outcome.forget)
     return outcome
+
+
+def shuffled(deck: list[str], seed: int) -> list[str]:
+    order = list(deck)
+    random.Random(seed).shuffle(order)
+    return order
+
+
+def new_pass(deck: list[str], state: State) -> int:
+    """A seed for a new pass whose first question is not the one just heard."""
+    seed = zlib.crc32(f"{state.seed}:{state.completed}:{state.started}".encode()) or 1
+    while len(deck) > 1 and shuffled(deck, seed)[0] == state.question:
+        seed += 1
+    return seed
 
 
 def seconds_words(seconds: int) -> str:
@@ -171,16 +186,18 @@ class Conversation:
         return state
 
     def draw_question(self, state: State) -> State:
-        """A question this couple has not heard in this pass through the deck."""
+        """The next question of this pass through the deck: none comes twice until the
+        couple have heard them all. A pass is a seeded shuffle, so only (seed, position)
+        is stored; a changed deck starts a new pass."""
         deck = sorted(self.content.questions)
-        asked = [q for q in state.asked if q in self.content.questions]
-        remaining = [q for q in deck if q not in set(asked)]
-        if not remaining:  # the whole deck is heard: start a new pass, not with the last one
-            asked = []
-            remaining = [q for q in deck if q != state.question] or deck
-        rng = random.Random(f"{state.seed}:{state.started}:{len(asked)}:{state.completed}")
-        question = rng.choice(remaining)
-        return state.replace(question=question, asked=(*asked, question))
+        signature = f"{zlib.crc32(chr(10).join(deck).encode()):08x}"
+        seed, position = state.deck_seed, state.deck_pos
+        if state.deck_sig != signature or position >= len(deck) or not seed:
+            seed, position = new_pass(deck, state), 0
+        question = shuffled(deck, seed)[position]
+        return state.replace(
+            question=question, deck_seed=seed, deck_pos=position + 1, deck_sig=signature
+        )
 
     def beat_body(self, state: State, intro: bool) -> tuple[list[Part], Position]:
         self.state = state

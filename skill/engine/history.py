@@ -4,36 +4,20 @@ Streaks forgive: one missed week does not break a run, and a gap is never announ
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from skill.engine.state import KEEP_DAYS, State
+from skill.engine.schema import week_start
+from skill.engine.state import KEEP_RECENT, WEEK_BITS, State
 
 MONTH_MILESTONES = (3, 5, 10, 15, 20, 25, 30)
 TOTAL_MILESTONES = (10, 25, 50, 75, 100, 150, 200, 250, 300, 365, 400, 500)
 WEEK_MILESTONES = (3, 4, 6, 8, 10, 12, 16, 20, 26, 52)
 ORDINALS = [
-    "zeroth",
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-    "eleventh",
-    "twelfth",
-    "thirteenth",
-    "fourteenth",
-    "fifteenth",
-    "sixteenth",
-    "seventeenth",
-    "eighteenth",
-    "nineteenth",
-    "twentieth",
+    *("zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth"),
+    *("ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth"),
+    *("sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"),
 ]
+WEEK_MASK = (1 << WEEK_BITS) - 1
 
 
 def ordinal(n: int) -> str:
@@ -43,48 +27,57 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def month_key(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def weeks_ago(state: State, today: date) -> set[int]:
+    """Which weeks before this one (0 = this week) had a completed check-in."""
+    try:
+        anchor = date.fromisoformat(state.week)
+    except ValueError:
+        return set()
+    shift = (week_start(today) - anchor).days // 7
+    return {i + shift for i in range(WEEK_BITS) if state.weeks >> i & 1 and i + shift >= 0}
+
+
 def record_completion(state: State, today: date) -> State:
-    days = (*state.days, today.isoformat())[-KEEP_DAYS:]
-    return state.replace(days=days, completed=state.completed + 1)
+    this_week = week_start(today)
+    weeks = {i for i in weeks_ago(state, today)} | {0}
+    bits = sum(1 << i for i in weeks if i < WEEK_BITS) & WEEK_MASK
+    month = month_key(today)
+    return state.replace(
+        completed=state.completed + 1,
+        month=month,
+        month_count=state.month_count + 1 if state.month == month else 1,
+        week=this_week.isoformat(),
+        weeks=bits,
+        recent=(*state.recent, today.isoformat())[-KEEP_RECENT:],
+    )
 
 
-def completed_days(state: State) -> list[date]:
-    days = []
-    for text in state.days:
-        try:
-            days.append(date.fromisoformat(text))
-        except ValueError:
-            continue
-    return days
-
-
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def week_streak(days: list[date], today: date) -> int:
+def week_streak(weeks: set[int]) -> int:
     """Weeks with a check-in, counting this one, in a run where single missed weeks are forgiven."""
-    weeks = {week_start(d) for d in days} | {week_start(today)}
-    count, week, misses = 0, week_start(today), 0
-    while misses < 2:
+    weeks = weeks | {0}
+    count, week, misses = 0, 0, 0
+    while misses < 2 and week < WEEK_BITS:
         if week in weeks:
             count, misses = count + 1, 0
         else:
             misses += 1
-        week -= timedelta(weeks=1)
+        week += 1
     return count
 
 
 def milestone(state: State, today: date) -> tuple[str, dict[str, str]] | None:
     """The one history line for the check-in starting today, if it means something."""
-    days = completed_days(state)
-    this_month = 1 + sum(1 for d in days if (d.year, d.month) == (today.year, today.month))
+    this_month = 1 + (state.month_count if state.month == month_key(today) else 0)
     if this_month in MONTH_MILESTONES:
         return "month_count", {"nth": ordinal(this_month)}
     if state.completed + 1 in TOTAL_MILESTONES:
         return "total_count", {"nth": ordinal(state.completed + 1)}
-    first_this_week = all(week_start(d) != week_start(today) for d in days)
-    streak = week_streak(days, today)
-    if first_this_week and streak in WEEK_MILESTONES:
+    weeks = weeks_ago(state, today)
+    streak = week_streak(weeks)
+    if 0 not in weeks and streak in WEEK_MILESTONES:
         return "week_streak", {"count": str(streak)}
     return None
