@@ -3,7 +3,9 @@ only when the state changed, and carry the state in session attributes between r
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +15,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from skill.content.model import Content
 from skill.engine.conversation import Outcome, handle
 from skill.engine.events import Event
+from skill.engine.reply import Reply
 from skill.engine.schema import load_state
 from skill.engine.state import State
 from skill.engine.variants import pick
@@ -20,6 +23,14 @@ from skill.store.base import Conflict, Store, StoreUnavailable, household_key
 
 log = logging.getLogger("checkin")
 MAX_CONFLICT_RETRIES = 3
+# Alexa waits about 8 s for a response; store calls stop retrying after this long.
+STORE_DEADLINE_SECONDS = 4.0
+
+
+def log_store_error(operation: str, error: Exception) -> None:
+    """The operation and the error's type only: never a key, a name or a state."""
+    cause = type(error.__cause__).__name__ if error.__cause__ else str(error)
+    log.warning(json.dumps({"store": f"{operation} failed", "error": cause}))
 
 
 @dataclass
@@ -28,6 +39,7 @@ class Loaded:
     version: int | None
     damaged: bool = False  # the stored state could not be read and was reset
     dirty: bool = False  # changed since the last successful write
+    unavailable: bool = False  # the store could not be read at the start of the session
 
 
 def request_time(handler_input: HandlerInput) -> datetime:
@@ -46,6 +58,10 @@ def user_id(handler_input: HandlerInput) -> str:
     return getattr(user, "user_id", None) or "anonymous"
 
 
+def with_speech(outcome: Outcome, *speech: Any) -> Outcome:
+    return replace(outcome, reply=replace(outcome.reply, speech=tuple(speech)))
+
+
 def from_record(state: Any, version: int | None) -> Loaded:
     loaded, damaged = load_state(state)
     return Loaded(loaded, version, damaged=damaged)
@@ -61,8 +77,8 @@ def load(handler_input: HandlerInput, store: Store) -> Loaded:
     try:
         record = store.load(household_key(user_id(handler_input)))
     except StoreUnavailable as error:
-        log.warning('{"store": "load failed", "error": "%s"}', type(error.__cause__).__name__)
-        return Loaded(State(), None)
+        log_store_error("load", error)
+        return Loaded(State(), None, unavailable=True)
     if record is None:
         return Loaded(State(), None)
     loaded = from_record(record.state, record.version)
@@ -83,52 +99,65 @@ class Household:
         self.now = request_time(handler_input)
 
     def run(self, event: Event) -> tuple[Outcome, Loaded]:
+        self.started = time.monotonic()
         loaded = load(self.input, self.store)
-        damaged = loaded.damaged
+        if loaded.unavailable:  # nothing to continue from, and nothing must be overwritten
+            return self.say_only(loaded, "store_unreachable"), loaded
         outcome = handle(loaded.state, event, self.now, self.content)
         if outcome.forget:
-            self.forget(loaded)
+            if not self.forget():
+                return self.say_only(loaded, "forget_failed"), loaded
+            loaded = Loaded(outcome.state, None)
         elif outcome.state != loaded.state or loaded.dirty:
-            outcome, loaded = self.save(event, outcome, loaded)
-        if damaged:
+            outcome, saved = self.save(event, outcome, loaded)
+            saved.damaged = loaded.damaged
+            loaded = saved
+        if loaded.damaged:
             apology = pick(self.content.phrases["state_reset"], self.key)
-            outcome = replace(
-                outcome, reply=replace(outcome.reply, speech=(apology, *outcome.reply.speech))
-            )
+            outcome = with_speech(outcome, apology, *outcome.reply.speech)
         self.remember(outcome.state, loaded)
         return outcome, loaded
 
+    def say_only(self, loaded: Loaded, key: str) -> Outcome:
+        """An apology that ends the session and changes nothing stored."""
+        text = pick(self.content.phrases[key], self.key)
+        return Outcome(loaded.state.replace(asking=""), Reply((text,), None, True))
+
     def save(self, event: Event, outcome: Outcome, loaded: Loaded) -> tuple[Outcome, Loaded]:
-        """Write over the version read; on a conflict, re-read and re-apply the event."""
+        """Write over the version read; on a conflict, re-read and re-apply the event, so that
+        a newer state written by another device is never overwritten by an older one."""
         for _ in range(MAX_CONFLICT_RETRIES):
             try:
                 version = self.store.save(self.key, outcome.state.to_dict(), loaded.version)
                 return outcome, Loaded(outcome.state, version)
             except Conflict:
-                record = self.store.load(self.key)
+                if time.monotonic() - self.started > STORE_DEADLINE_SECONDS:
+                    break
+                try:
+                    record = self.store.load(self.key)
+                except StoreUnavailable as error:
+                    log_store_error("reload", error)
+                    break
                 loaded = (
                     from_record(record.state, record.version) if record else Loaded(State(), None)
                 )
                 outcome = handle(loaded.state, event, self.now, self.content)
             except StoreUnavailable as error:
-                log.warning(
-                    '{"store": "save failed", "error": "%s"}', type(error.__cause__).__name__
-                )
+                log_store_error("save", error)
                 break
         if outcome.reply.end_session:
-            note = pick(self.content.phrases["save_failed"], self.key)
-            outcome = replace(
-                outcome, reply=replace(outcome.reply, speech=(*outcome.reply.speech, note))
+            outcome = with_speech(
+                outcome, *outcome.reply.speech, pick(self.content.phrases["save_failed"], self.key)
             )
         return outcome, Loaded(outcome.state, loaded.version, dirty=True)
 
-    def forget(self, loaded: Loaded) -> None:
+    def forget(self) -> bool:
         try:
             self.store.delete(self.key)
         except StoreUnavailable as error:
-            log.warning('{"store": "delete failed", "error": "%s"}', type(error.__cause__).__name__)
-            raise
-        loaded.version = None
+            log_store_error("delete", error)
+            return False
+        return True
 
     def remember(self, state: State, loaded: Loaded) -> None:
         attributes = self.input.attributes_manager.session_attributes
@@ -146,4 +175,4 @@ class Household:
         except Conflict:
             pass  # a newer state is stored: never overwrite it with an older one
         except StoreUnavailable as error:
-            log.warning('{"store": "save failed", "error": "%s"}', type(error.__cause__).__name__)
+            log_store_error("save", error)

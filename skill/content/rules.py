@@ -74,6 +74,8 @@ PHRASE_PLACEHOLDERS: dict[str, frozenset[str]] = {
         "unknown_exercise": (),
         "unknown_length": (),
         "carry_on": (),
+        "store_unreachable": (),
+        "forget_failed": (),
     }.items()
 }
 

@@ -19,7 +19,12 @@ def default_db_path() -> Path:
 
 
 def store_from_env() -> Store:
-    """The embedded SQLite store (DynamoDB arrives with CHECKIN_TABLE, in its own module)."""
+    """DynamoDB when CHECKIN_TABLE names a table; otherwise the embedded SQLite file."""
+    table = os.environ.get("CHECKIN_TABLE", "").strip()
+    if table:
+        from skill.store.dynamodb import DynamoStore
+
+        return DynamoStore(table)
     from skill.store.sqlite import SqliteStore
 
     return SqliteStore(default_db_path())
