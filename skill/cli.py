@@ -1,9 +1,10 @@
-"""The `checkin` command: chat, lint-content."""
+"""The `checkin` command: chat, lint-content, create-table."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from skill.store import default_db_path
@@ -22,6 +23,26 @@ def lint_content(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
         return 1
     print(f"content OK: {directory}")
+    return 0
+
+
+def create_table(args: argparse.Namespace) -> int:
+    """Create the DynamoDB table for self-hosting (the SAM template creates it on AWS)."""
+    from skill.store.dynamodb import make_client
+    from skill.store.table import create_table as create
+
+    name = args.table or os.environ.get("CHECKIN_TABLE", "").strip()
+    if not name:
+        print("name the table with --table or CHECKIN_TABLE", file=sys.stderr)
+        return 2
+    try:
+        notes = create(make_client(), name)
+    except Exception as error:  # report any AWS or connection error in one line
+        print(f"could not create table {name}: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    for note in notes:
+        print(f"note: {note}")
+    print(f"table {name} is ready")
     return 0
 
 
@@ -48,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     p = commands.add_parser("lint-content", help="validate the exercise and question files")
     p.add_argument("directory", nargs="?", help="a content folder (default: the shipped one)")
     p.set_defaults(run=lint_content)
+
+    p = commands.add_parser("create-table", help="create the DynamoDB table (self-hosting)")
+    p.add_argument("--table", help="the table name (default: $CHECKIN_TABLE)")
+    p.set_defaults(run=create_table)
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
