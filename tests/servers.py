@@ -60,8 +60,8 @@ def _accepts_connections(port: int) -> bool:
 class Dynalite:
     """An in-memory dynalite on a free port on 127.0.0.1, for the length of a `with` block:
 
-        with Dynalite() as db:
-            client = boto3.client("dynamodb", endpoint_url=db.endpoint)
+    with Dynalite() as db:
+        client = boto3.client("dynamodb", endpoint_url=db.endpoint)
     """
 
     def __init__(self, *, start_timeout: float = 15.0) -> None:

@@ -21,8 +21,10 @@ from botocore.exceptions import (
 from tests.servers import Dynalite, FaultProxy, free_port
 
 TABLE = "harness-check"
+# One attempt, no retry. botocore's retries={"max_attempts": N} counts *retries* (N + 1
+# attempts); "total_max_attempts" counts attempts, the initial one included.
 FAST_FAIL = Config(
-    connect_timeout=1, read_timeout=1, retries={"max_attempts": 1, "mode": "standard"}
+    connect_timeout=1, read_timeout=1, retries={"total_max_attempts": 1, "mode": "standard"}
 )
 
 
@@ -155,6 +157,15 @@ def test_mode_changes_apply_to_a_client_with_pooled_connections(proxy: FaultProx
     proxy.mode = "pass"
     assert client.get_item(TableName=TABLE, Key=key)["Item"]["n"] == {"N": "1"}
     assert proxy.requests == 1
+
+
+def test_proxy_counts_every_attempt_botocore_makes(proxy: FaultProxy) -> None:
+    """Pins botocore's reading of retries={"max_attempts": 1}: one retry, so two requests."""
+    proxy.mode = "throttle"
+    config = Config(read_timeout=1, retries={"max_attempts": 1, "mode": "standard"})
+    with pytest.raises(ClientError):
+        dynamodb(proxy.endpoint, config).put_item(TableName=TABLE, Item={"pk": {"S": "x"}})
+    assert proxy.requests == 2
 
 
 def test_throttled_write_never_reaches_dynalite(proxy: FaultProxy, seeded: Dynalite) -> None:
