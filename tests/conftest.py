@@ -84,3 +84,46 @@ def meet(echo: Device, names: str = "we are Sam and Alex") -> None:
     assert "first names" in echo.hear("Alexa, start our check-in").speech
     assert "right" in echo.hear(names).speech
     assert "Ready?" in echo.hear("yes").speech
+
+
+# --- DynamoDB: one dynalite server per test session, a fresh table per test -------------
+
+
+@pytest.fixture(scope="session")
+def dynalite():
+    from tests.servers import Dynalite
+
+    with Dynalite() as server:
+        yield server
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch, dynalite) -> str:
+    """Fake credentials and the local endpoint, through the variables boto3 reads."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint)
+    return dynalite.endpoint
+
+
+@pytest.fixture
+def dynamo_table(aws_env, request: pytest.FixtureRequest) -> str:
+    import re
+    import uuid
+
+    from skill.store.dynamodb import make_client
+    from skill.store.table import create_table
+
+    name = "checkin-" + re.sub(r"[^A-Za-z0-9]", "-", request.node.name)[:40] + uuid.uuid4().hex[:6]
+    create_table(make_client(), name)
+    return name
+
+
+@pytest.fixture
+def dynamo_store(dynamo_table: str):
+    from skill.store.dynamodb import DynamoStore
+
+    return DynamoStore(dynamo_table)

@@ -14,10 +14,14 @@ from skill.store.sqlite import SqliteStore
 STATE = {"v": 1, "names": ["Sam", "Alex"], "phase": "beat", "step": 1}
 
 
-@pytest.fixture(params=["sqlite", "memory"])
+@pytest.fixture(params=["sqlite", "dynamodb", "memory"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+    """The same contract for the embedded store, DynamoDB (a real dynalite server on
+    127.0.0.1, started by the test session) and the in-memory store of the benchmarks."""
     if request.param == "sqlite":
         return SqliteStore(tmp_path / "nested" / "checkin.db")
+    if request.param == "dynamodb":
+        return request.getfixturevalue("dynamo_store")
     return MemoryStore()
 
 

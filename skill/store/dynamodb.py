@@ -19,7 +19,7 @@ from skill.store.table import KEY, RETENTION_DAYS, TTL_ATTRIBUTE
 
 CONNECT_TIMEOUT = 0.5  # seconds
 READ_TIMEOUT = 0.8  # seconds
-MAX_ATTEMPTS = 2  # one retry, for throttling and dropped connections
+TOTAL_ATTEMPTS = 2  # the first try and one retry (botocore's max_attempts counts retries only)
 
 
 def client_config() -> Any:
@@ -28,7 +28,7 @@ def client_config() -> Any:
     return Config(
         connect_timeout=CONNECT_TIMEOUT,
         read_timeout=READ_TIMEOUT,
-        retries={"max_attempts": MAX_ATTEMPTS, "mode": "standard"},
+        retries={"total_max_attempts": TOTAL_ATTEMPTS, "mode": "standard"},
         tcp_keepalive=True,
     )
 
