@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: chat test lint lint-content clean
+.PHONY: chat test lint lint-content clean build-CheckInFunction check-template lambda-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,11 +22,12 @@ $(NODE_STAMP): package.json package-lock.json
 chat: $(STAMP)
 	$(VENV)/bin/checkin chat
 
-## test: the whole test suite, with lint and the content validator
+## test: the whole test suite: lint, content validator, pytest, template checks, Lambda build
 test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m ruff check .
 	$(VENV)/bin/checkin lint-content
 	$(PY) -m pytest -q
+	$(MAKE) --no-print-directory check-template lambda-check
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
@@ -37,3 +38,43 @@ lint-content: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+# --- AWS Lambda -------------------------------------------------------------------------
+# `sam build` runs this target (template.yaml: BuildMethod makefile). It needs make and a
+# Python 3 with pip on PATH; the wheels it fetches are the ones for the Lambda runtime
+# (Python 3.12 on arm64), whatever Python runs pip. boto3 comes with the Lambda runtime.
+ARTIFACTS_DIR ?= build/lambda
+build-CheckInFunction:
+	rm -rf "$(ARTIFACTS_DIR)/skill"
+	mkdir -p "$(ARTIFACTS_DIR)"
+	cp lambda/lambda_function.py "$(ARTIFACTS_DIR)/"
+	tar -C . --exclude='__pycache__' -cf - skill | tar -C "$(ARTIFACTS_DIR)" -xf -
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target "$(ARTIFACTS_DIR)" \
+		--platform manylinux2014_aarch64 --implementation cp --python-version 3.12 \
+		--only-binary=:all: -r lambda/requirements.txt
+
+# The SAM CLI pins many packages of its own, so it gets a virtualenv of its own, outside the
+# source tree (sam build copies the tree).
+SAM_VENV ?= $(HOME)/.cache/our-checkin/sam-venv
+SAM_STAMP := $(SAM_VENV)/.installed
+SAM := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(SAM_VENV)/bin/sam
+# The Lambda runtime's Python, to check the artifact with; any Python 3 will do.
+LAMBDA_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12 \
+	/usr/bin/python3.12 /usr/local/bin/python3.12) $(PYTHON))
+
+$(SAM_STAMP):
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SAM_VENV)/bin/python -m pip install --quiet 'aws-sam-cli>=1.120,<2'
+	touch $(SAM_STAMP)
+
+## check-template: cfn-lint and sam validate --lint, offline, no AWS credentials needed
+check-template: $(STAMP) $(SAM_STAMP)
+	$(VENV)/bin/cfn-lint template.yaml
+	$(SAM) validate --lint --template template.yaml
+
+## lambda-check: sam build without a container; the artifact imports and answers a launch
+lambda-check: $(SAM_STAMP)
+	$(SAM) build --build-in-source --template template.yaml
+	$(LAMBDA_PYTHON) -I -S -W ignore::SyntaxWarning lambda/check_artifact.py \
+		.aws-sam/build/CheckInFunction

@@ -52,11 +52,13 @@ class EventHandler(AbstractRequestHandler):
             builder.set_should_end_session(True)
         else:
             builder.ask(to_ssml((reply.reprompt or "",)))
+        request = handler_input.request_envelope.request
         log_line(
+            request=request.object_type,
+            intent=getattr(getattr(request, "intent", None), "name", None),
             event=event.kind,
             phase=outcome.state.phase,
-            end=reply.end_session,
-            unsaved=loaded.dirty,
+            outcome="unsaved" if loaded.dirty else ("ended" if reply.end_session else "ok"),
             ms=round((time.perf_counter() - started) * 1000, 1),
         )
         return builder.response
@@ -99,7 +101,7 @@ class SessionEndedHandler(AbstractRequestHandler):
             getattr(getattr(request, "error", None), "object_type", None), "value", None
         )
         Household(handler_input, self.store, self.content).flush()
-        log_line(event="session_ended", reason=reason, error=error)
+        log_line(request=request.object_type, reason=reason, error=error, outcome="ended")
         return handler_input.response_builder.response
 
 
@@ -110,7 +112,8 @@ class UnknownRequestHandler(AbstractRequestHandler):
         return True
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        log_line(event="unhandled_request", type=handler_input.request_envelope.request.object_type)
+        request_type = handler_input.request_envelope.request.object_type
+        log_line(request=request_type, outcome="ignored")
         return handler_input.response_builder.response
 
 
@@ -124,7 +127,12 @@ class RecoverInWords(AbstractExceptionHandler):
         return True
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
-        log.error(json.dumps({"event": "error", "error": type(exception).__name__}))
+        request_type = getattr(handler_input.request_envelope.request, "object_type", None)
+        log.error(
+            json.dumps(
+                {"request": request_type, "outcome": "error", "error": type(exception).__name__}
+            )
+        )
         if is_request_type("SessionEndedRequest")(handler_input):
             return handler_input.response_builder.response
         sorry = pick(self.content.phrases["error"], type(exception).__name__)
