@@ -1,4 +1,4 @@
-"""The `checkin` command: chat, lint-content, create-table."""
+"""The `checkin` command: chat, lint-content, create-table, serve."""
 
 from __future__ import annotations
 
@@ -52,6 +52,50 @@ def chat(args: argparse.Namespace) -> int:
     return run(user=args.user, db=str(args.db), voice=args.speak)
 
 
+NO_VERIFY_WARNING = "Alexa request verification is OFF: development only"
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost, 127.0.0.0/8 and ::1."""
+    import ipaddress
+
+    if host.strip().lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Flask's development server (threaded); production runs gunicorn (see skill.web)."""
+    log = logging.getLogger("checkin.web")
+    if args.no_verify:
+        log.warning("WARNING: %s", NO_VERIFY_WARNING)
+        if not is_loopback(args.host):
+            print(
+                f"refusing to serve without request verification on {args.host}: "
+                "use a loopback host (127.0.0.1, ::1, localhost) or drop --no-verify",
+                file=sys.stderr,
+            )
+            return 2
+    from skill.web import create_app
+
+    app = create_app(verify=not args.no_verify)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    state = "OFF" if args.no_verify else "on"
+    print(
+        f"Our Check-In listening on http://{host}:{args.port}/alexa (verification {state})",
+        flush=True,
+    )
+    try:
+        app.run(host=args.host, port=args.port, threaded=True, debug=False, use_reloader=False)
+    except OSError as error:
+        print(f"could not listen on {host}:{args.port}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="checkin", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -73,6 +117,16 @@ def main(argv: list[str] | None = None) -> int:
     p = commands.add_parser("create-table", help="create the DynamoDB table (self-hosting)")
     p.add_argument("--table", help="the table name (default: $CHECKIN_TABLE)")
     p.set_defaults(run=create_table)
+
+    p = commands.add_parser("serve", help="run the web service (development server)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    p.add_argument(
+        "--no-verify",
+        action="store_true",
+        help="skip Alexa request verification (development only; loopback hosts only)",
+    )
+    p.set_defaults(run=serve)
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")

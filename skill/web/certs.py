@@ -1,0 +1,231 @@
+"""Alexa's signing certificate: where it may come from, how it is fetched, how its chain is
+validated, and a small cache of validated keys.
+
+DESIGN.md, "Facts of the platform": the SignatureCertChainUrl must be https, host
+s3.amazonaws.com, path under /echo.api/, port 443 if given; the certificate must be within its
+validity dates, name echo-api.amazon.com in its SAN, and chain to a trusted root.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import ssl
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+import warnings
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from cryptography.utils import CryptographyDeprecationWarning
+from cryptography.x509 import verification
+
+SIGNING_NAME = "echo-api.amazon.com"
+CERT_HOST = "s3.amazonaws.com"
+CERT_PATH_PREFIX = "/echo.api/"
+MAX_CHAIN_BYTES = 64 * 1024
+FETCH_TIMEOUT = 2.0  # seconds; Alexa wants the whole answer within about 8 s
+SYSTEM_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
+
+Fetch = Callable[[str], bytes]
+Clock = Callable[[], datetime]
+
+
+class Rejected(Exception):
+    """A request that must not reach the skill; ``reason`` is short and safe to show."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def utc(moment: datetime) -> datetime:
+    """An aware UTC datetime; a naive one is taken as UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def check_cert_url(url: str) -> None:
+    """Raise Rejected unless ``url`` is a place Amazon publishes its signing chain."""
+    # The URL checked must be the URL fetched: urlsplit quietly drops tabs and newlines.
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
+        raise Rejected("certificate URL is not a valid URL")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise Rejected("certificate URL is not a valid URL") from error
+    if parts.scheme.lower() != "https":
+        raise Rejected("certificate URL must use https")
+    if (parts.hostname or "").lower() != CERT_HOST:
+        raise Rejected(f"certificate URL host must be {CERT_HOST}")
+    if parts.username is not None or parts.password is not None:
+        raise Rejected("certificate URL must not carry user info")
+    if port is not None and port != 443:
+        raise Rejected("certificate URL port must be 443")
+    # Normalise first, so /echo.api/../elsewhere (even percent-encoded) is seen for what it is.
+    path = posixpath.normpath(urllib.parse.unquote(parts.path)) if parts.path else ""
+    if not path.startswith(CERT_PATH_PREFIX):
+        raise Rejected(f"certificate URL path must start with {CERT_PATH_PREFIX}")
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[override]
+        return None  # urllib then raises HTTPError for the 3xx
+
+
+def _ssl_context() -> ssl.SSLContext:
+    try:
+        import certifi
+
+        return ssl.create_default_context(cafile=certifi.where())
+    except (ImportError, OSError):
+        return ssl.create_default_context()
+
+
+def https_fetch(url: str) -> bytes:
+    """GET ``url`` over HTTPS: 2 s timeout, no redirects, at most 64 KB."""
+    opener = urllib.request.build_opener(
+        _NoRedirects(), urllib.request.HTTPSHandler(context=_ssl_context())
+    )
+    with opener.open(url, timeout=FETCH_TIMEOUT) as response:
+        if response.status != 200:
+            raise OSError(f"HTTP {response.status}")
+        body = response.read(MAX_CHAIN_BYTES + 1)
+    if len(body) > MAX_CHAIN_BYTES:
+        raise OSError("certificate chain is too large")
+    return body
+
+
+def default_roots() -> list[x509.Certificate]:
+    """The trusted roots: certifi's bundle, else the system bundle.
+
+    Each certificate is loaded on its own, so one that a newer `cryptography` refuses (the
+    bundles hold a few old roots with non-positive serial numbers) does not lose the rest.
+    """
+    try:
+        import certifi
+
+        pem = Path(certifi.where()).read_bytes()
+    except (ImportError, OSError):
+        pem = SYSTEM_BUNDLE.read_bytes()
+    end = b"-----END CERTIFICATE-----"
+    roots = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+        for block in pem.split(end)[:-1]:
+            try:
+                roots.append(x509.load_pem_x509_certificate(block + end))
+            except ValueError:
+                continue
+    return roots
+
+
+def _dns_names(cert: x509.Certificate) -> list[str]:
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    except x509.ExtensionNotFound:
+        return []
+    return [name.lower() for name in san.value.get_values_for_type(x509.DNSName)]
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """A leaf's public key, valid (as validated) from not_before to not_after."""
+
+    key: RSAPublicKey
+    not_before: datetime
+    not_after: datetime
+
+    def valid_at(self, now: datetime) -> bool:
+        return self.not_before <= now <= self.not_after
+
+
+def validate_chain(pem: bytes, roots: list[x509.Certificate], now: datetime) -> SigningKey:
+    """The leaf's key, once the chain (leaf first) is valid at ``now`` for echo-api.amazon.com
+    and leads to one of ``roots``; otherwise Rejected with the first reason found."""
+    try:
+        chain = x509.load_pem_x509_certificates(pem)
+    except ValueError as error:
+        raise Rejected("could not parse the certificate chain") from error
+    leaf, intermediates = chain[0], chain[1:]
+    now = utc(now)
+    # Dates and name first, each with its own reason; the verifier below checks them too.
+    if now < leaf.not_valid_before_utc:
+        raise Rejected("certificate is not yet valid")
+    if now > leaf.not_valid_after_utc:
+        raise Rejected("certificate has expired")
+    if SIGNING_NAME not in _dns_names(leaf):
+        raise Rejected(f"certificate is not for {SIGNING_NAME}")
+    key = leaf.public_key()
+    if not isinstance(key, RSAPublicKey):
+        raise Rejected("certificate key is not RSA")
+    if not roots:
+        raise Rejected("certificate chain is not trusted")
+    verifier = (
+        verification.PolicyBuilder()
+        .store(verification.Store(roots))
+        .time(now)
+        .build_server_verifier(verification.DNSName(SIGNING_NAME))
+    )
+    try:
+        verifier.verify(leaf, intermediates)
+    except verification.VerificationError as error:
+        # The leaf's own dates and name were checked above, so what is left is the chain:
+        # an intermediate out of its dates, or no path to a trusted root.
+        if "not valid at validation time" in str(error):
+            raise Rejected("certificate chain is not valid at this time") from error
+        raise Rejected("certificate chain is not trusted") from error
+    return SigningKey(key, leaf.not_valid_before_utc, leaf.not_valid_after_utc)
+
+
+class KeyCache:
+    """cert URL -> validated SigningKey; least recently used out first, expired ones dropped.
+
+    A warm request does no network I/O and no chain validation. Thread-safe.
+    """
+
+    def __init__(
+        self,
+        fetch: Fetch,
+        roots: list[x509.Certificate],
+        clock: Clock,
+        size: int = 32,
+    ) -> None:
+        self.fetch = fetch
+        self.roots = list(roots)
+        self.clock = clock
+        self.size = size
+        self._entries: OrderedDict[str, SigningKey] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    def key_for(self, url: str) -> RSAPublicKey:
+        now = utc(self.clock())
+        with self._lock:
+            cached = self._entries.get(url)
+            if cached is not None:
+                if cached.valid_at(now):
+                    self._entries.move_to_end(url)
+                    return cached.key
+                del self._entries[url]
+        # Fetch and validate outside the lock: a slow download must not stall warm requests.
+        try:
+            pem = self.fetch(url)
+        except Exception as error:  # any network, HTTP or size failure
+            raise Rejected("could not fetch the certificate chain") from error
+        signing = validate_chain(pem, self.roots, now)
+        with self._lock:
+            self._entries[url] = signing
+            self._entries.move_to_end(url)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return signing.key
