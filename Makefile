@@ -26,8 +26,8 @@ chat: $(STAMP)
 test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m ruff check .
 	$(VENV)/bin/checkin lint-content
-	$(PY) -m pytest -q
 	$(MAKE) --no-print-directory check-template lambda-check
+	$(PY) -m pytest -q
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
