@@ -22,6 +22,7 @@ PHRASE_PLACEHOLDERS: dict[str, frozenset[str]] = {
         "plan_ready": ("plan",),
         "plan_ready_reprompt": (),
         "plan_changed": ("plan",),
+        "ready_to_begin": (),
         "length_later": ("plan",),
         "welcome_back": ("first", "second"),
         "goes_first": ("name",),

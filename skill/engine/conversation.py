@@ -366,7 +366,12 @@ class Conversation:
                 self.state = self.state.replace(length=length)
             if kind == "start":
                 return self.begin()
-            return self.prompt(self.say("plan_changed", plan=self.plan_title()))
+            return self.reply(
+                self.state,
+                self.say("plan_changed", plan=self.plan_title()),
+                self.say("ready_to_begin"),
+                reprompt=self.say("plan_ready_reprompt"),
+            )
         if kind == "exercise":
             return self.single(event)
         if kind == "no":
