@@ -17,6 +17,7 @@ import pytest
 from skill.console.device import Device, Turn
 from skill.console.envelopes import intent_request, launch_request
 from skill.console.matcher import ER_SUCCESS_MATCH, ER_SUCCESS_NO_MATCH, SlotValue
+from skill.content.rules import REQUIRED_EXERCISES
 from tests.conftest import meet
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,15 +26,7 @@ PHRASES: dict[str, list[str]] = tomllib.loads(
 )
 ERROR_PHRASES = tuple(PHRASES["error"])
 NAMES = ("Sam", "Alex")
-EXERCISES = (
-    "mindful_pause",
-    "gratitude",
-    "questions",
-    "active_listening",
-    "i_statements",
-    "hug",
-    "shared_goals",
-)
+EXERCISES = REQUIRED_EXERCISES
 
 
 # --- slots and requests -------------------------------------------------------------------

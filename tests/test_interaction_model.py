@@ -218,17 +218,11 @@ def test_check_in_length_does_not_borrow_turn_time_values():
     assert not {"longer", "shorter"} & length_words
 
 
-def test_exercise_ids():
+def test_exercise_ids_are_the_exercises_the_skill_offers():
+    from skill.content.rules import REQUIRED_EXERCISES
+
     ids = {v["id"] for v in TYPES["ExerciseName"]["values"]}
-    assert ids == {
-        "mindful_pause",
-        "gratitude",
-        "questions",
-        "active_listening",
-        "i_statements",
-        "hug",
-        "shared_goals",
-    }
+    assert ids == set(REQUIRED_EXERCISES)
 
 
 def test_question_is_a_synonym_of_questions():

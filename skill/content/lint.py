@@ -84,6 +84,11 @@ def check_variants(
     return problems
 
 
+def unknown_keys(file: str, entry: str, table: dict[str, Any], known: set[str]) -> list[Problem]:
+    unknown = sorted(set(table) - known)
+    return [Problem(file, entry, f"unknown key(s): {', '.join(unknown)}")] if unknown else []
+
+
 def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -136,10 +141,9 @@ def check_beat(entry: str, beat: Any, pause_source_ok: bool) -> list[Problem]:
         problems += check_variants(
             file, f"{entry} after", beat["after"], rules.BEAT_PLACEHOLDERS[who]
         )
-    unknown = set(beat) - {"who", "prompts", "floor", "source", "after"}
-    if unknown:
-        problems.append(Problem(file, entry, f"unknown key(s): {', '.join(sorted(unknown))}"))
-    return problems
+    return problems + unknown_keys(
+        file, entry, beat, {"who", "prompts", "floor", "source", "after"}
+    )
 
 
 def check_exercises(raw: dict[str, Any]) -> list[Problem]:
@@ -214,10 +218,7 @@ def check_step(entry: str, step: Any, exercises: dict[str, Any]) -> list[Problem
         problems.append(Problem(file, entry, "rounds must be a whole number from 1 to 5"))
     if "minutes" in step and step["minutes"] not in rules.PAUSE_MINUTES:
         problems.append(Problem(file, entry, "minutes must be 1, 2 or 3"))
-    unknown = set(step) - {"exercise", "closing", "rounds", "minutes"}
-    if unknown:
-        problems.append(Problem(file, entry, f"unknown key(s): {', '.join(sorted(unknown))}"))
-    return problems
+    return problems + unknown_keys(file, entry, step, {"exercise", "closing", "rounds", "minutes"})
 
 
 def check_questions(raw: dict[str, Any]) -> list[Problem]:
