@@ -20,7 +20,8 @@ from skill.engine.events import Event
 from skill.engine.state import State
 from skill.store import store_from_env
 from skill.store.base import household_key
-from skill.store.dynamodb import DynamoStore, make_client
+from skill.store.dynamo_http import HttpDynamo
+from skill.store.dynamodb import BotocoreTransport, DynamoStore, make_client
 from skill.store.sqlite import SqliteStore
 from skill.store.table import KEY
 from tests.conftest import COUPLE_ID, Clock, meet
@@ -50,23 +51,43 @@ def raw_item(table: str, user_id: str = COUPLE_ID) -> dict | None:
 def counted_device(store: DynamoStore, clock: Clock, device_id: str = "amzn1.ask.device.a"):
     """A device on the skill, with every DynamoDB request counted by operation."""
     calls: Counter[str] = Counter()
-    store.client.meta.events.register(
-        "before-call.dynamodb", lambda model, **_: calls.update([model.name])
-    )
+    store.listen(lambda operation: calls.update([operation]))
     handler = skill_builder(store).lambda_handler()
     return Device(handler, COUPLE_ID, device_id, clock=clock), calls
 
 
-def test_importing_the_store_makes_no_aws_call_and_does_not_load_boto3() -> None:
+def test_importing_the_store_makes_no_aws_call_and_loads_no_aws_sdk() -> None:
     code = (
         "import sys; import skill.store.dynamodb as d; s = d.DynamoStore('t');"
-        "assert s._client is None; assert 'boto3' not in sys.modules; print('lazy')"
+        "assert s._transport is None; assert 'boto3' not in sys.modules;"
+        "assert 'botocore' not in sys.modules; print('lazy')"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     result = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=ROOT
     )
     assert result.stdout.strip() == "lazy", result.stderr
+
+
+def test_with_credentials_in_the_environment_no_aws_sdk_is_loaded(dynamo_table, aws_env) -> None:
+    """As on Lambda: the first response of a cold start needs neither boto3 nor botocore."""
+    code = (
+        "import sys; from skill.store.dynamodb import DynamoStore;"
+        f"s = DynamoStore('{dynamo_table}'); s.save('k', {{'v': 2}}, None);"
+        "assert s.load('k').state == {'v': 2};"
+        "assert 'botocore' not in sys.modules and 'boto3' not in sys.modules; print('light')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=os.environ
+    )
+    assert result.stdout.strip() == "light", result.stderr
+
+
+def test_without_credentials_in_the_environment_botocore_finds_them(monkeypatch) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    assert isinstance(DynamoStore("t").transport, BotocoreTransport)
 
 
 def test_the_table_name_selects_dynamodb_and_its_absence_sqlite(monkeypatch, tmp_path) -> None:
@@ -79,12 +100,17 @@ def test_the_table_name_selects_dynamodb_and_its_absence_sqlite(monkeypatch, tmp
 
 
 def test_the_client_follows_the_aws_environment_variables(aws_env, monkeypatch) -> None:
-    client = make_client()
-    assert client.meta.region_name == "eu-west-1"
-    assert client.meta.endpoint_url == aws_env
+    light = DynamoStore("t").transport
+    assert isinstance(light, HttpDynamo)
+    assert light.region == "eu-west-1" and aws_env.endswith(light.host)
+    assert (light.connect_timeout, light.read_timeout, light.attempts) == (0.5, 0.8, 2)
     monkeypatch.delenv("AWS_REGION")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-southeast-2")
-    assert make_client().meta.region_name == "ap-southeast-2"
+    monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB")
+    light = DynamoStore("t").transport
+    assert (light.region, light.host) == ("ap-southeast-2", "dynamodb.ap-southeast-2.amazonaws.com")
+    client = make_client()  # the botocore path, for everything else
+    assert client.meta.region_name == "ap-southeast-2"
     config = client.meta.config
     assert config.connect_timeout <= 1 and config.read_timeout <= 1
     assert config.retries["total_max_attempts"] == 2
@@ -204,7 +230,7 @@ def test_mid_check_in_faults_keep_the_check_in_going_and_lose_nothing(
     dynamo_table: str, dynalite, clock: Clock, fault: str
 ) -> None:
     with FaultProxy(("127.0.0.1", int(dynalite.endpoint.rsplit(":", 1)[1]))) as proxy:
-        store = DynamoStore(dynamo_table, client=make_client_for(proxy.endpoint))
+        store = DynamoStore(dynamo_table, transport=make_client_for(proxy.endpoint))
         echo, _ = counted_device(store, clock)
         meet(echo)
         echo.hear("yes")
@@ -223,7 +249,7 @@ def test_mid_check_in_faults_keep_the_check_in_going_and_lose_nothing(
 
 def test_faults_at_stop_are_told_to_the_couple(dynamo_table: str, dynalite, clock) -> None:
     with FaultProxy(("127.0.0.1", int(dynalite.endpoint.rsplit(":", 1)[1]))) as proxy:
-        store = DynamoStore(dynamo_table, client=make_client_for(proxy.endpoint))
+        store = DynamoStore(dynamo_table, transport=make_client_for(proxy.endpoint))
         echo, _ = counted_device(store, clock)
         meet(echo)
         echo.hear("yes")
@@ -238,7 +264,7 @@ def test_a_store_down_at_the_start_of_a_session_apologises_and_overwrites_nothin
     dynamo_table: str, dynalite, clock
 ) -> None:
     with FaultProxy(("127.0.0.1", int(dynalite.endpoint.rsplit(":", 1)[1]))) as proxy:
-        store = DynamoStore(dynamo_table, client=make_client_for(proxy.endpoint))
+        store = DynamoStore(dynamo_table, transport=make_client_for(proxy.endpoint))
         echo, _ = counted_device(store, clock)
         meet(echo)
         echo.hear("stop")
@@ -249,14 +275,11 @@ def test_a_store_down_at_the_start_of_a_session_apologises_and_overwrites_nothin
         assert raw_item(dynamo_table) == before
 
 
-def make_client_for(endpoint: str):
-    import boto3
-
-    from skill.store.dynamodb import client_config
-
-    return boto3.session.Session().client(
-        "dynamodb", region_name="eu-west-1", endpoint_url=endpoint, config=client_config()
-    )
+def make_client_for(endpoint: str) -> HttpDynamo:
+    """The skill's own client, pointed at the fault proxy."""
+    transport = HttpDynamo.from_env(endpoint=endpoint)
+    assert transport is not None
+    return transport
 
 
 def test_create_table_command_makes_a_ready_table(aws_env) -> None:

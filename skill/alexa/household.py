@@ -29,7 +29,7 @@ STORE_DEADLINE_SECONDS = 4.0
 
 def log_store_error(operation: str, error: Exception) -> None:
     """The operation and the error's type only: never a key, a name or a state."""
-    cause = type(error.__cause__).__name__ if error.__cause__ else str(error)
+    cause = str(error) or type(error.__cause__).__name__
     log.warning(json.dumps({"store": f"{operation} failed", "error": cause}))
 
 

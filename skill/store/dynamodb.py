@@ -1,8 +1,10 @@
-"""The DynamoDB store (botocore, the core of boto3), for production.
+"""The DynamoDB store, for production.
 
-botocore is imported lazily and no AWS call happens at import or construction. Configuration
-follows the AWS conventions boto3 and botocore read: AWS_REGION or AWS_DEFAULT_REGION, the standard
-credential chain, and AWS_ENDPOINT_URL_DYNAMODB for a local server.
+No AWS call happens at import or construction. Configuration follows the AWS conventions
+boto3 reads: AWS_REGION or AWS_DEFAULT_REGION, the standard credential chain, and
+AWS_ENDPOINT_URL_DYNAMODB for a local server. With credentials and region in the environment
+(as on Lambda) requests go through a small signed-HTTP client (dynamo_http.py); otherwise
+through botocore, imported only then.
 
 Timeouts are short and retries bounded so that a request still answers well within Alexa's
 roughly 8 seconds when DynamoDB is slow, throttling or down."""
@@ -12,9 +14,11 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 from skill.store.base import Conflict, Record, StoreUnavailable
+from skill.store.dynamo_http import DynamoError, DynamoUnreachable, HttpDynamo
 from skill.store.table import KEY, RETENTION_DAYS, TTL_ATTRIBUTE
 
 CONNECT_TIMEOUT = 0.5  # seconds
@@ -42,30 +46,68 @@ def make_client() -> Any:
     return get_session().create_client("dynamodb", region_name=region, config=client_config())
 
 
-class DynamoStore:
-    def __init__(self, table: str, client: Any = None) -> None:
-        self.table = table
-        self._client = client
+def stored_version(item: dict[str, Any]) -> int | None:
+    """The version of a damaged item, so that repairing it is still a conditional write."""
+    try:
+        return int(item["version"]["N"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = make_client()
-        return self._client
 
-    def call(self, operation: str, **request: Any) -> Any:
-        """One DynamoDB call; every failure but a failed condition is StoreUnavailable."""
+class BotocoreTransport:
+    """The store's calls through a botocore (or boto3) client: for credentials that only
+    botocore can find (profiles, SSO, instance roles), and for clients given by tests."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.listeners: list[Callable[[str], None]] = []
+        client.meta.events.register("before-call.dynamodb", self._before_call)
+
+    def _before_call(self, model: Any, **_: Any) -> None:
+        for listener in self.listeners:
+            listener(model.name)
+
+    def call(self, operation: str, **request: Any) -> dict[str, Any]:
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            return getattr(self.client, operation)(TableName=self.table, **request)
+            return getattr(self.client, operation)(**request)
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            if code == "ConditionalCheckFailedException":
-                raise Conflict("version changed") from error
-            raise StoreUnavailable(code or "ClientError") from error
+            details = error.response.get("Error", {})
+            code, message = details.get("Code", "ClientError"), details.get("Message", "")
+            raise DynamoError(code, message) from error
         except BotoCoreError as error:
-            raise StoreUnavailable(type(error).__name__) from error
+            raise DynamoUnreachable(type(error).__name__) from error
+
+
+class DynamoStore:
+    def __init__(self, table: str, client: Any = None, transport: Any = None) -> None:
+        self.table = table
+        self._transport = transport or (BotocoreTransport(client) if client else None)
+
+    @property
+    def transport(self) -> Any:
+        """The small signed-HTTP client when the environment allows it, else botocore."""
+        if self._transport is None:
+            self._transport = HttpDynamo.from_env(
+                connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT, attempts=TOTAL_ATTEMPTS
+            ) or BotocoreTransport(make_client())
+        return self._transport
+
+    def listen(self, listener: Callable[[str], None]) -> None:
+        """Call `listener(operation)` before every request sent (counted in tests, benches)."""
+        self.transport.listeners.append(listener)
+
+    def call(self, operation: str, **request: Any) -> Any:
+        """One DynamoDB call; every failure but a failed condition is StoreUnavailable."""
+        try:
+            return self.transport.call(operation, TableName=self.table, **request)
+        except DynamoError as error:
+            if error.code == "ConditionalCheckFailedException":
+                raise Conflict("version changed") from error
+            raise StoreUnavailable(error.code) from error
+        except DynamoUnreachable as error:
+            raise StoreUnavailable(str(error)) from error
 
     def load(self, household: str) -> Record | None:
         response = self.call("get_item", Key={KEY: {"S": household}}, ConsistentRead=True)
@@ -76,7 +118,7 @@ class DynamoStore:
             state = json.loads(item["state"]["S"])
             version = int(item["version"]["N"])
         except (KeyError, TypeError, ValueError):
-            return Record({"damaged": True}, int(item.get("version", {}).get("N", 0) or 0))
+            return Record({"damaged": True}, stored_version(item))
         return Record(state if isinstance(state, dict) else {"damaged": True}, version)
 
     def save(self, household: str, state: dict[str, Any], version: int | None) -> int:
