@@ -5,12 +5,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: chat test lint lint-content clean build-CheckInFunction check-template lambda-check
+.PHONY: chat test bench fuzz lint lint-content clean build-CheckInFunction check-template lambda-check
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml bench/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[dev]' -r bench/requirements.txt
 	touch $(STAMP)
 
 # dynalite, the local DynamoDB API server the store tests run against (in memory).
@@ -28,6 +28,14 @@ test: $(STAMP) $(NODE_STAMP)
 	$(VENV)/bin/checkin lint-content
 	$(MAKE) --no-print-directory check-template lambda-check
 	$(PY) -m pytest -q
+
+## bench: the benchmark table (ratios against an SDK-sample baseline, same run, same machine)
+bench: $(STAMP) $(NODE_STAMP)
+	$(PY) -m bench.run
+
+## fuzz: the request fuzzing with ten times the examples of the test suite
+fuzz: $(STAMP) $(NODE_STAMP)
+	FUZZ_EXAMPLES=20000 $(PY) -m pytest -q tests/test_fuzz_requests.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

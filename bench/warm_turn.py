@@ -1,0 +1,159 @@
+"""Figure 2, warm turn: one request through the whole skill in process, the store in memory.
+
+Skill: skill_builder(MemoryStore()).lambda_handler(), logging as in Lambda (INFO lines
+formatted and written, here to /dev/null). Baseline: the SDK-sample hello world on an
+in-memory persistence adapter. The mix, for both, is a couple mid-check-in (the gratitude
+round): 3 requests that advance a turn (skill: NextIntent, which writes; baseline:
+HelloWorldIntent, which reads and saves) to 1 that changes nothing (AMAZON.HelpIntent).
+Skill and baseline requests alternate one by one. The stored record is put back before
+each skill NextIntent (outside the timer) so that every one advances the same turn and
+writes over the version it read. Budgets: median <= 1.5 x, p99 <= 3 x the baseline's.
+
+    .venv/bin/python -m bench.warm_turn [--quick] [--requests N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bench.common import (
+    BASELINE_USER,
+    NOW,
+    Handler,
+    Row,
+    add_common_args,
+    allow_baseline_import,
+    lambda_logging,
+    median,
+    mid_check_in,
+    percentile,
+    print_rows,
+    ratio,
+)
+
+MEDIAN_BUDGET = 1.5
+P99_BUDGET = 3.0
+MIX = ("next", "next", "next", "help")
+
+
+def skill_turns() -> tuple[Handler, dict[str, dict[str, Any]], Callable[[], None]]:
+    """The skill's handler, its requests by kind, and the reset to run before a write
+    (it also checks that the previous one wrote, i.e. that the turn really advanced)."""
+    from skill.console.envelopes import intent_request
+
+    mid = mid_check_in()
+    events = {
+        "next": intent_request(mid.session, "NextIntent", now=NOW),
+        "help": intent_request(mid.session, "AMAZON.HelpIntent", now=NOW),
+    }
+
+    def reset() -> None:
+        if mid.store.records[mid.household] is mid.record and resets[0]:
+            raise RuntimeError("a NextIntent did not write: the turn did not advance")
+        resets[0] += 1
+        mid.store.records[mid.household] = mid.record
+
+    resets = [0]
+
+    return mid.handler, events, reset
+
+
+def baseline_turns() -> tuple[Handler, dict[str, dict[str, Any]]]:
+    """The baseline's handler on the in-memory adapter, and its requests by kind."""
+    allow_baseline_import()
+    from bench.baseline.lambda_function import skill_builder
+    from bench.baseline.memory_adapter import MemoryPersistenceAdapter
+    from skill.console.envelopes import Session, intent_request, launch_request
+
+    handler = skill_builder(MemoryPersistenceAdapter()).lambda_handler()
+    session = Session(user_id=BASELINE_USER)
+    session.absorb(handler(launch_request(session, NOW), None))
+    events = {
+        "next": intent_request(session, "HelloWorldIntent", now=NOW),
+        "help": intent_request(session, "AMAZON.HelpIntent", now=NOW),
+    }
+    return handler, events
+
+
+def timed(handler: Handler, event: dict[str, Any]) -> float:
+    """Microseconds for one request; checks that it was answered with speech."""
+    started = time.perf_counter_ns()
+    response = handler(event, None)
+    elapsed = (time.perf_counter_ns() - started) / 1000
+    if not response["response"].get("outputSpeech"):
+        raise RuntimeError(f"no speech in {response}")
+    return elapsed
+
+
+def run(requests: int, warmup: int) -> dict[str, dict[str, list[float]]]:
+    """Per side and kind, the microseconds of each measured request."""
+    lambda_logging()
+    skill, skill_events, reset = skill_turns()
+    baseline, baseline_events = baseline_turns()
+    out: dict[str, dict[str, list[float]]] = {
+        "skill": {kind: [] for kind in skill_events},
+        "baseline": {kind: [] for kind in baseline_events},
+    }
+    for i in range(warmup + requests):
+        kind = MIX[i % len(MIX)]
+        if kind == "next":
+            reset()
+        skill_us = timed(skill, skill_events[kind])
+        baseline_us = timed(baseline, baseline_events[kind])
+        if i >= warmup:
+            out["skill"][kind].append(skill_us)
+            out["baseline"][kind].append(baseline_us)
+    return out
+
+
+def measure(quick: bool = False, requests: int | None = None) -> Row:
+    """Measure the figure; its row for the report."""
+    requests = requests or (60 if quick else 4000)
+    warmup = 20 if quick else 400
+    samples = run(requests, warmup)
+    every = {side: [t for ts in kinds.values() for t in ts] for side, kinds in samples.items()}
+    med = {side: median(ts) for side, ts in every.items()}
+    p99 = {side: percentile(ts, 99) for side, ts in every.items()}
+    med_ratio, p99_ratio = (
+        ratio(med["skill"], med["baseline"]),
+        ratio(p99["skill"], p99["baseline"]),
+    )
+    notes = [
+        f"{requests} requests each after {warmup} warm-up, alternating skill/baseline; mix "
+        "3 x advance a turn (skill NextIntent, baseline HelloWorldIntent) : 1 x AMAZON.HelpIntent",
+        f"median ratio {med_ratio:.2f} (budget {MEDIAN_BUDGET}), "
+        f"p99 ratio {p99_ratio:.2f} (budget {P99_BUDGET})",
+    ]
+    for side, kinds in samples.items():
+        notes.append(
+            f"{side}: "
+            + ", ".join(
+                f"{kind} median {median(ts):.0f} us p99 {percentile(ts, 99):.0f} us"
+                for kind, ts in kinds.items()
+            )
+        )
+    return Row(
+        "2 warm turn (median / p99)",
+        f"{med['skill'] / 1000:.2f} / {p99['skill'] / 1000:.2f} ms",
+        f"{med['baseline'] / 1000:.2f} / {p99['baseline'] / 1000:.2f} ms",
+        f"{med_ratio:.2f} / {p99_ratio:.2f}",
+        f"<= {MEDIAN_BUDGET} x / <= {P99_BUDGET} x",
+        med_ratio <= MEDIAN_BUDGET and p99_ratio <= P99_BUDGET,
+        notes,
+    )
+
+
+def main() -> None:
+    """The command line: measure and print the figure's row."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    add_common_args(parser)
+    parser.add_argument("--requests", type=int, help="measured requests per side")
+    args = parser.parse_args()
+    print_rows([measure(args.quick, args.requests)])
+
+
+if __name__ == "__main__":
+    main()
