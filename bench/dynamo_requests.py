@@ -41,6 +41,7 @@ from bench.common import (
     dynamo_resource,
     print_rows,
     quiet_logs,
+    sink_log,
 )
 
 # Each session: (days after the first evening, what the couple say; None is a silence).
@@ -128,7 +129,7 @@ def skill_flow(endpoint: str) -> Flow:
     store.listen(lambda operation: calls.update([operation]))
     clock = {"now": NOW}
     device = Device(
-        skill_builder(store).lambda_handler(),
+        skill_builder(store, request_log=sink_log()).lambda_handler(),
         SKILL_USER,
         clock=lambda: clock["now"],
     )
@@ -143,7 +144,7 @@ def skill_flow(endpoint: str) -> Flow:
             if turn is None:  # the first silence: Alexa reprompts, the skill hears nothing
                 continue
             request = turn.request["request"]["type"]
-            after = (turn.response.get("sessionAttributes") or {}).get("state", before)
+            after = turn.state or before
             flow.turns.append(
                 Turn(number, request, said, calls["GetItem"], calls["PutItem"], after != before)
             )

@@ -33,6 +33,7 @@ from bench.common import (
     lambda_logging,
     peak_rss_kb,
     print_rows,
+    sink_log,
 )
 
 BUDGET = 1.10
@@ -104,7 +105,9 @@ def drive(side: str, checkpoints: list[int]) -> dict[str, int]:
         from skill.alexa.skill import skill_builder
         from skill.store.memory import MemoryStore
 
-        traffic = skill_traffic(skill_builder(MemoryStore()).lambda_handler())
+        traffic = skill_traffic(
+            skill_builder(MemoryStore(), request_log=sink_log()).lambda_handler()
+        )
     else:
         allow_baseline_import()
         from bench.baseline.lambda_function import skill_builder as baseline_builder

@@ -13,6 +13,7 @@ import os
 import time
 from datetime import UTC, datetime
 
+from bench.common import sink_log
 from skill.alexa.skill import skill_builder
 from skill.console.device import Device
 from skill.store.dynamodb import DynamoStore, client_config
@@ -31,7 +32,7 @@ def client(endpoint: str):
 def slowest_turn(proxy: FaultProxy, table: str, mode: str, turns: int) -> float:
     store = DynamoStore(table, client=client(proxy.endpoint))
     device = Device(
-        skill_builder(store).lambda_handler(),
+        skill_builder(store, request_log=sink_log()).lambda_handler(),
         f"amzn1.ask.account.bench-{mode}",
         clock=lambda: datetime(2026, 11, 23, 20, 0, tzinfo=UTC),
     )

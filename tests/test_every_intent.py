@@ -62,7 +62,7 @@ def names_slots(first: str, second: str | None = None) -> dict[str, SlotValue]:
 
 def saved_phase(turn: Turn) -> str:
     """The phase the skill carries in its session attributes after this turn."""
-    return turn.response["sessionAttributes"]["state"]["phase"]
+    return turn.state["phase"]
 
 
 # --- what every answer must be --------------------------------------------------------------
@@ -727,7 +727,7 @@ def test_support_then_no_carries_on_at_the_same_place(echo: Device, new_device, 
     assert_sound_answer(turn)
     assert not turn.ended
     assert same_place.speech in turn.speech
-    assert turn.response["sessionAttributes"]["state"]["phase"] == saved_phase(same_place)
+    assert turn.state["phase"] == saved_phase(same_place)
 
 
 @pytest.mark.parametrize("phase", BEATS)

@@ -3,13 +3,14 @@ change, never losing a write to a second device, and carrying on when the store 
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 from skill.alexa.skill import skill_builder
 from skill.console.device import Device
 from skill.engine.state import State
-from skill.store.base import Record, StoreUnavailable, household_key
+from skill.store.base import StoreUnavailable, household_key
 from skill.store.memory import MemoryStore
 from tests.conftest import COUPLE_ID, Clock, meet
 
@@ -38,7 +39,8 @@ def device(store: MemoryStore, device_id: str = "amzn1.ask.device.a") -> Device:
 
 
 def stored(store: MemoryStore) -> State:
-    return State.from_dict(store.records[household_key(COUPLE_ID)].state)
+    """What is stored, read past any simulated outage."""
+    return State.from_dict(json.loads(store.records[household_key(COUPLE_ID)][0]))
 
 
 def test_the_store_is_read_once_per_session_and_written_only_on_change() -> None:
@@ -95,7 +97,7 @@ def test_what_was_unsaved_is_written_at_the_next_chance() -> None:
 
 def test_a_damaged_saved_state_is_reset_with_an_apology() -> None:
     store = CountingStore()
-    store.records[household_key(COUPLE_ID)] = Record({"damaged": True}, 3)
+    store.put(household_key(COUPLE_ID), {"damaged": True}, 3)
     turn = device(store).hear("Alexa, start our check-in")
     assert "Sorry" in turn.speech and "first names" in turn.speech
     assert stored(store).phase == "names"

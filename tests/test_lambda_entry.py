@@ -46,7 +46,7 @@ def test_a_launch_request_gets_a_spoken_welcome_and_an_open_microphone(db_path) 
     assert "first names" in body["outputSpeech"]["ssml"]
     assert body["shouldEndSession"] is False
     assert body["reprompt"]["outputSpeech"]["ssml"].startswith("<speak>")
-    assert response["sessionAttributes"]["state"]["phase"] == "names"
+    assert json.loads(response["sessionAttributes"]["state"])["phase"] == "names"
 
 
 def test_the_skill_id_is_verified_when_set(db_path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,5 +1,5 @@
-"""What the logs say: one JSON line per request, useful to an operator, and never a name or
-anything a partner said."""
+"""What the logs say: one JSON line per request on standard output, useful to an operator,
+and never a name or anything a partner said, there or in any logging record."""
 
 from __future__ import annotations
 
@@ -14,20 +14,20 @@ from tests.conftest import meet
 NAMES = ("Zoë", "Bartholomew")
 
 
-def json_lines(caplog: pytest.LogCaptureFixture) -> list[dict]:
-    return [json.loads(r.getMessage()) for r in caplog.records if r.name == "checkin"]
+def json_lines(capsys: pytest.CaptureFixture[str]) -> list[dict]:
+    """The request lines the skill wrote to standard output."""
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines() if line]
 
 
 def test_every_request_logs_one_json_line_with_intent_phase_outcome_and_latency(
-    echo: Device, caplog: pytest.LogCaptureFixture
+    echo: Device, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    caplog.set_level(logging.INFO, logger="checkin")
     meet(echo, "we are Zoë and Bartholomew")
     echo.hear("yes")
     echo.hear("next")
     echo.hear("skip")
     echo.hear("stop")
-    lines = json_lines(caplog)
+    lines = json_lines(capsys)
     assert len(lines) == 7
     intents = [line.get("intent") for line in lines]
     assert intents[:3] == [None, "NamesIntent", "AMAZON.YesIntent"]
@@ -38,7 +38,7 @@ def test_every_request_logs_one_json_line_with_intent_phase_outcome_and_latency(
 
 
 def test_no_log_line_holds_a_name_or_what_was_said(
-    echo: Device, caplog: pytest.LogCaptureFixture
+    echo: Device, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
     caplog.set_level(logging.DEBUG)
     meet(echo, "we are Zoë and Bartholomew")
@@ -48,6 +48,7 @@ def test_no_log_line_holds_a_name_or_what_was_said(
     echo.hear("purple elephants dancing")
     echo.hear("forget us")
     echo.hear("yes")
-    everything = "\n".join(r.getMessage() for r in caplog.records)
+    everything = "\n".join(r.getMessage() for r in caplog.records) + capsys.readouterr().out
+    assert everything.count('"request"') >= 8  # the request lines are there to be read
     for secret in (*NAMES, "bartholomew", "elephants", "test-couple"):
         assert secret not in everything

@@ -40,6 +40,7 @@ class Loaded:
     damaged: bool = False  # the stored state could not be read and was reset
     dirty: bool = False  # changed since the last successful write
     unavailable: bool = False  # the store could not be read at the start of the session
+    written: dict[str, Any] | None = None  # the stored form of `state`, when just written
 
 
 def request_time(handler_input: HandlerInput) -> datetime:
@@ -58,6 +59,14 @@ def user_id(handler_input: HandlerInput) -> str:
     return getattr(user, "user_id", None) or "anonymous"
 
 
+def session_state(attributes: dict[str, Any]) -> Any:
+    """The state carried in session attributes (JSON text), or None when unreadable."""
+    try:
+        return json.loads(attributes["state"])
+    except (TypeError, ValueError, RecursionError):
+        return None
+
+
 def with_speech(outcome: Outcome, *speech: Any) -> Outcome:
     return replace(outcome, reply=replace(outcome.reply, speech=tuple(speech)))
 
@@ -70,9 +79,9 @@ def from_record(state: Any, version: int | None) -> Loaded:
 def load(handler_input: HandlerInput, store: Store) -> Loaded:
     """Session attributes first; the store only at the first request of a session."""
     attributes = handler_input.attributes_manager.session_attributes
-    if isinstance(attributes.get("state"), dict):
-        loaded = from_record(attributes["state"], attributes.get("version"))
-        loaded.dirty = bool(attributes.get("dirty"))
+    if "state" in attributes:
+        loaded = from_record(session_state(attributes), attributes.get("version"))
+        loaded.dirty = attributes.get("dirty") is True
         return loaded
     try:
         record = store.load(household_key(user_id(handler_input)))
@@ -128,8 +137,9 @@ class Household:
         a newer state written by another device is never overwritten by an older one."""
         for _ in range(MAX_CONFLICT_RETRIES):
             try:
-                version = self.store.save(self.key, outcome.state.to_dict(), loaded.version)
-                return outcome, Loaded(outcome.state, version)
+                written = outcome.state.to_dict()
+                version = self.store.save(self.key, written, loaded.version)
+                return outcome, Loaded(outcome.state, version, written=written)
             except Conflict:
                 if time.monotonic() - self.started > STORE_DEADLINE_SECONDS:
                     break
@@ -161,7 +171,10 @@ class Household:
 
     def remember(self, state: State, loaded: Loaded) -> None:
         attributes = self.input.attributes_manager.session_attributes
-        attributes["state"] = state.to_dict()
+        same = loaded.written is not None and loaded.state is state
+        # As JSON text: one string is far cheaper than a dict for the SDK to copy and
+        # serialise on every request.
+        attributes["state"] = json.dumps(loaded.written if same else state.to_dict())
         attributes["version"] = loaded.version
         attributes["dirty"] = loaded.dirty
 

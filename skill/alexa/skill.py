@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -17,6 +16,7 @@ from ask_sdk_model import Response
 
 from skill.alexa.household import Household
 from skill.alexa.intents import INTENT_EVENTS, slot_values
+from skill.alexa.requestlog import RequestLog
 from skill.content.loader import default_content
 from skill.content.model import Content
 from skill.engine.events import Event
@@ -27,17 +27,13 @@ from skill.store.base import Store
 log = logging.getLogger("checkin")
 
 
-def log_line(**fields: Any) -> None:
-    """One JSON line per request: what happened, never who or what they said."""
-    log.info(json.dumps(fields, sort_keys=True))
-
-
 class EventHandler(AbstractRequestHandler):
     """Base: run an engine event and turn the reply into an Alexa response."""
 
-    def __init__(self, store: Store, content: Content) -> None:
+    def __init__(self, store: Store, content: Content, request_log: RequestLog) -> None:
         self.store = store
         self.content = content
+        self.request_log = request_log
 
     def event(self, handler_input: HandlerInput) -> Event:
         raise NotImplementedError
@@ -53,7 +49,7 @@ class EventHandler(AbstractRequestHandler):
         else:
             builder.ask(to_ssml((reply.reprompt or "",)))
         request = handler_input.request_envelope.request
-        log_line(
+        self.request_log(
             request=request.object_type,
             intent=getattr(getattr(request, "intent", None), "name", None),
             event=event.kind,
@@ -87,9 +83,10 @@ class IntentHandler(EventHandler):
 class SessionEndedHandler(AbstractRequestHandler):
     """Saves what is unsaved; no speech may answer a SessionEndedRequest."""
 
-    def __init__(self, store: Store, content: Content) -> None:
+    def __init__(self, store: Store, content: Content, request_log: RequestLog) -> None:
         self.store = store
         self.content = content
+        self.request_log = request_log
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("SessionEndedRequest")(handler_input)
@@ -101,38 +98,42 @@ class SessionEndedHandler(AbstractRequestHandler):
             getattr(getattr(request, "error", None), "object_type", None), "value", None
         )
         Household(handler_input, self.store, self.content).flush()
-        log_line(request=request.object_type, reason=reason, error=error, outcome="ended")
+        self.request_log(
+            request=request.object_type, reason=reason, error=error, outcome="ended"
+        )
         return handler_input.response_builder.response
 
 
 class UnknownRequestHandler(AbstractRequestHandler):
     """Any other request type (display events, playback, system): an empty answer."""
 
+    def __init__(self, request_log: RequestLog) -> None:
+        self.request_log = request_log
+
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return True
 
     def handle(self, handler_input: HandlerInput) -> Response:
         request_type = handler_input.request_envelope.request.object_type
-        log_line(request=request_type, outcome="ignored")
+        self.request_log(request=request_type, outcome="ignored")
         return handler_input.response_builder.response
 
 
 class RecoverInWords(AbstractExceptionHandler):
     """The last resort: apologise and keep the session open. Logs the error type only."""
 
-    def __init__(self, content: Content) -> None:
+    def __init__(self, content: Content, request_log: RequestLog) -> None:
         self.content = content
+        self.request_log = request_log
 
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
         return True
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         request_type = getattr(handler_input.request_envelope.request, "object_type", None)
-        log.error(
-            json.dumps(
-                {"request": request_type, "outcome": "error", "error": type(exception).__name__}
-            )
-        )
+        line = {"request": request_type, "outcome": "error", "error": type(exception).__name__}
+        self.request_log(**line)
+        log.error(json.dumps(line))  # errors also reach the logging handlers, for alerting
         if is_request_type("SessionEndedRequest")(handler_input):
             return handler_input.response_builder.response
         sorry = pick(self.content.phrases["error"], type(exception).__name__)
@@ -141,16 +142,20 @@ class RecoverInWords(AbstractExceptionHandler):
 
 
 def skill_builder(
-    store: Store, content: Content | None = None, skill_id: str | None = None
+    store: Store,
+    content: Content | None = None,
+    skill_id: str | None = None,
+    request_log: RequestLog | None = None,
 ) -> CustomSkillBuilder:
     content = content or default_content()
+    request_log = request_log or RequestLog()
     builder = CustomSkillBuilder()
     if skill_id:
         builder.skill_id = skill_id
     for handler in (LaunchHandler, IntentHandler, SessionEndedHandler):
-        builder.add_request_handler(handler(store, content))
-    builder.add_request_handler(UnknownRequestHandler())
-    builder.add_exception_handler(RecoverInWords(content))
+        builder.add_request_handler(handler(store, content, request_log))
+    builder.add_request_handler(UnknownRequestHandler(request_log))
+    builder.add_exception_handler(RecoverInWords(content, request_log))
     return builder
 
 

@@ -21,10 +21,9 @@ Alexa's silences are shown as [pause 10s]; nothing waits them out here.
 
 
 def status_line(turn: Turn) -> str:
-    attributes = turn.response.get("sessionAttributes") or {}
-    if not isinstance(attributes.get("state"), dict):
+    if not isinstance(turn.state, dict) or not turn.state:
         return ""
-    info = describe(State.from_dict(attributes["state"]))
+    info = describe(State.from_dict(turn.state))
     if info["phase"] != "beat":
         return f"({info['phase']})"
     return f"(step {info['step']}: {info['exercise']} · turn: {info['turn']})"
@@ -46,8 +45,7 @@ def show(turn: Turn, out: TextIO, voice: bool) -> bool:
     if status:
         print(f"       {status}", file=out)
     if turn.ended:
-        state = (turn.response.get("sessionAttributes") or {}).get("state") or {}
-        again = "resume" if state.get("phase") == "beat" else "start"
+        again = "resume" if turn.state.get("phase") == "beat" else "start"
         print(f"       (the session has ended; say 'Alexa, {again} our check-in')", file=out)
     if voice:
         return speak(turn.response["response"]["outputSpeech"]["ssml"], out)

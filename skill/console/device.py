@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from skill.alexa.household import session_state
 from skill.console.envelopes import Session, from_match, launch_request, session_ended_request
 from skill.console.matcher import UtteranceMatcher
 from skill.speech.ssml import ssml_to_text
@@ -44,6 +45,12 @@ class Turn:
     @property
     def ended(self) -> bool:
         return (self.response.get("response") or {}).get("shouldEndSession") is True
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """The couple's state as the skill carries it in the session attributes."""
+        attributes = self.response.get("sessionAttributes") or {}
+        return session_state(attributes) if "state" in attributes else {}
 
     @property
     def intent(self) -> str:

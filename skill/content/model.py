@@ -48,7 +48,7 @@ class Question:
     text: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per load
 class Content:
     exercises: dict[str, Exercise]
     plans: dict[str, Plan]

@@ -9,6 +9,7 @@ import random
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from skill.content.loader import default_content
 from skill.content.model import Content
@@ -43,13 +44,21 @@ def handle(state: State, event: Event, now: datetime, content: Content | None = 
     return outcome
 
 
-def shuffled(deck: list[str], seed: int) -> list[str]:
+@lru_cache(maxsize=8)
+def deck_of(content: Content) -> tuple[tuple[str, ...], str]:
+    """The question ids in a stable order, and a signature that changes with the deck."""
+    deck = tuple(sorted(content.questions))
+    return deck, f"{zlib.crc32(chr(10).join(deck).encode()):08x}"
+
+
+@lru_cache(maxsize=64)
+def shuffled(deck: tuple[str, ...], seed: int) -> tuple[str, ...]:
     order = list(deck)
     random.Random(seed).shuffle(order)
-    return order
+    return tuple(order)
 
 
-def new_pass(deck: list[str], state: State) -> int:
+def new_pass(deck: tuple[str, ...], state: State) -> int:
     """A seed for a new pass whose first question is not the one just heard."""
     seed = zlib.crc32(f"{state.seed}:{state.completed}:{state.started}".encode()) or 1
     while len(deck) > 1 and shuffled(deck, seed)[0] == state.question:
@@ -189,8 +198,7 @@ class Conversation:
         """The next question of this pass through the deck: none comes twice until the
         couple have heard them all. A pass is a seeded shuffle, so only (seed, position)
         is stored; a changed deck starts a new pass."""
-        deck = sorted(self.content.questions)
-        signature = f"{zlib.crc32(chr(10).join(deck).encode()):08x}"
+        deck, signature = deck_of(self.content)
         seed, position = state.deck_seed, state.deck_pos
         if state.deck_sig != signature or position >= len(deck) or not seed:
             seed, position = new_pass(deck, state), 0

@@ -6,6 +6,7 @@ index runs over the step's beats once for each round."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from skill.content.model import Beat, Content, Exercise, Plan, Step
 from skill.engine.state import State
@@ -47,6 +48,16 @@ def beat_count(step: Step, exercise: Exercise) -> int:
 
 
 def position(state: State, content: Content, step_index: int, beat_index: int) -> Position | None:
+    closing_turn = max(state.started - 1, 0)
+    return _position(content, state.plan, closing_turn, step_index, beat_index)
+
+
+@lru_cache(maxsize=1024)
+def _position(
+    content: Content, plan_id: str, closing_turn: int, step_index: int, beat_index: int
+) -> Position | None:
+    """Cached: a turn asks for the same few positions several times."""
+    state = State(plan=plan_id, started=closing_turn + 1)
     plan = plan_of(state, content)
     if not 0 <= step_index < len(plan.steps):
         return None

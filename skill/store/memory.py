@@ -1,8 +1,10 @@
-"""An in-process store with the same rules, for tests and benchmarks."""
+"""An in-process store with the same rules, for tests and benchmarks.
+
+Like the real stores it keeps the state as JSON text, so that nobody shares a live dict."""
 
 from __future__ import annotations
 
-import copy
+import json
 import threading
 from typing import Any
 
@@ -11,7 +13,7 @@ from skill.store.base import Conflict, Record
 
 class MemoryStore:
     def __init__(self) -> None:
-        self.records: dict[str, Record] = {}
+        self.records: dict[str, tuple[str, int]] = {}  # household -> (JSON text, version)
         self.lock = threading.Lock()
         self.writes = 0
         self.reads = 0
@@ -20,17 +22,22 @@ class MemoryStore:
         with self.lock:
             self.reads += 1
             record = self.records.get(household)
-            return Record(copy.deepcopy(record.state), record.version) if record else None
+            return Record(json.loads(record[0]), record[1]) if record else None
 
     def save(self, household: str, state: dict[str, Any], version: int | None) -> int:
         with self.lock:
             current = self.records.get(household)
-            if (current.version if current else None) != version:
+            if (current[1] if current else None) != version:
                 raise Conflict("version changed")
             self.writes += 1
             new_version = (version or 0) + 1
-            self.records[household] = Record(copy.deepcopy(state), new_version)
+            self.records[household] = (json.dumps(state), new_version)
             return new_version
+
+    def put(self, household: str, state: Any, version: int) -> None:
+        """Store anything as it is (tests use it to plant damaged or foreign records)."""
+        with self.lock:
+            self.records[household] = (json.dumps(state), version)
 
     def delete(self, household: str) -> None:
         with self.lock:
