@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from ask_sdk_core.exceptions import AskSdkException
 
+from skill.alexa.guard import WrongSkill
 from tests.conftest import load_lambda_module
 
 LAUNCH = json.loads(
@@ -52,7 +52,7 @@ def test_a_launch_request_gets_a_spoken_welcome_and_an_open_microphone(db_path) 
 def test_the_skill_id_is_verified_when_set(db_path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SKILL_ID", "amzn1.ask.skill.the-real-one")
     handler = load_lambda_module("lambda_with_skill_id").lambda_handler
-    with pytest.raises(AskSdkException):
+    with pytest.raises(WrongSkill):
         handler(LAUNCH, None)
     good = json.loads(json.dumps(LAUNCH).replace("our-checkin-local", "the-real-one"))
     assert "first names" in handler(good, None)["response"]["outputSpeech"]["ssml"]

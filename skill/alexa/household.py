@@ -117,7 +117,8 @@ class Household:
             if not self.forget():
                 return self.say_only(loaded, "forget_failed"), loaded
             loaded = Loaded(outcome.state, None)
-        elif outcome.state != loaded.state or loaded.dirty:
+        elif outcome.state != loaded.state or loaded.dirty or loaded.damaged:
+            # (a damaged record is written back repaired, so the apology is said once)
             outcome, saved = self.save(event, outcome, loaded)
             saved.damaged = loaded.damaged
             loaded = saved

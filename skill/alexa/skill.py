@@ -98,9 +98,7 @@ class SessionEndedHandler(AbstractRequestHandler):
             getattr(getattr(request, "error", None), "object_type", None), "value", None
         )
         Household(handler_input, self.store, self.content).flush()
-        self.request_log(
-            request=request.object_type, reason=reason, error=error, outcome="ended"
-        )
+        self.request_log(request=request.object_type, reason=reason, error=error, outcome="ended")
         return handler_input.response_builder.response
 
 
@@ -130,11 +128,12 @@ class RecoverInWords(AbstractExceptionHandler):
         return True
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
-        request_type = getattr(handler_input.request_envelope.request, "object_type", None)
+        request = getattr(handler_input.request_envelope, "request", None)
+        request_type = getattr(request, "object_type", None)
         line = {"request": request_type, "outcome": "error", "error": type(exception).__name__}
         self.request_log(**line)
         log.error(json.dumps(line))  # errors also reach the logging handlers, for alerting
-        if is_request_type("SessionEndedRequest")(handler_input):
+        if request is None or request_type == "SessionEndedRequest":
             return handler_input.response_builder.response
         sorry = pick(self.content.phrases["error"], type(exception).__name__)
         builder = handler_input.response_builder

@@ -12,6 +12,7 @@ roughly 8 seconds when DynamoDB is slow, throttling or down."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from collections.abc import Callable
@@ -42,16 +43,22 @@ def make_client() -> Any:
     and its import (with s3transfer) costs about 100 ms of every Lambda cold start."""
     from botocore.session import get_session
 
+    # botocore's debug records carry whole requests and responses (names included): keep
+    # them out of the logs whatever the root level is.
+    for name in ("botocore", "urllib3"):
+        logger = logging.getLogger(name)
+        logger.setLevel(max(logger.getEffectiveLevel(), logging.WARNING))
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     return get_session().create_client("dynamodb", region_name=region, config=client_config())
 
 
-def stored_version(item: dict[str, Any]) -> int | None:
-    """The version of a damaged item, so that repairing it is still a conditional write."""
+def stored_version(item: dict[str, Any]) -> int:
+    """The item's version; 0 for an item written without one (by hand, or damaged), so that
+    repairing it is still a conditional write."""
     try:
-        return int(item["version"]["N"])
+        return max(int(item["version"]["N"]), 0)
     except (KeyError, TypeError, ValueError):
-        return None
+        return 0
 
 
 class BotocoreTransport:
@@ -116,10 +123,9 @@ class DynamoStore:
             return None
         try:
             state = json.loads(item["state"]["S"])
-            version = int(item["version"]["N"])
-        except (KeyError, TypeError, ValueError):
-            return Record({"damaged": True}, stored_version(item))
-        return Record(state if isinstance(state, dict) else {"damaged": True}, version)
+        except (KeyError, TypeError, ValueError, RecursionError):
+            state = None
+        return Record(state if isinstance(state, dict) else {"damaged": True}, stored_version(item))
 
     def save(self, household: str, state: dict[str, Any], version: int | None) -> int:
         new_version = (version or 0) + 1
@@ -131,6 +137,11 @@ class DynamoStore:
         }
         if version is None:
             condition = {"ConditionExpression": f"attribute_not_exists({KEY})"}
+        elif version == 0:  # the item exists but carries no (usable) version
+            condition = {
+                "ConditionExpression": "attribute_not_exists(version) OR version = :read",
+                "ExpressionAttributeValues": {":read": {"N": "0"}},
+            }
         else:
             condition = {
                 "ConditionExpression": "version = :read",

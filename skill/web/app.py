@@ -18,6 +18,7 @@ from cryptography import x509
 from flask import Flask, Response, request
 from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntityTooLarge
 
+from skill.alexa.guard import too_deep, without_session_attributes
 from skill.alexa.skill import skill_builder
 from skill.store import Store, store_from_env
 from skill.web.certs import Rejected, default_roots, https_fetch
@@ -127,10 +128,14 @@ def create_app(
                 verifier.check_timestamp(envelope)
             if skill_id:
                 check_skill_id(envelope, skill_id)
+            text = body.decode("utf-8")
+            if too_deep(envelope):  # the skill only ever puts flat session attributes
+                envelope = without_session_attributes(envelope)
+                if too_deep(envelope):
+                    raise Rejected("request is nested too deeply")
+                text = json.dumps(envelope)
             try:
-                request_envelope = serializer.deserialize(
-                    body.decode("utf-8"), "ask_sdk_model.RequestEnvelope"
-                )
+                request_envelope = serializer.deserialize(text, "ask_sdk_model.RequestEnvelope")
             except Exception as error:  # the SDK raises several kinds on a bad shape
                 raise Rejected("malformed Alexa request") from error
         except Rejected as rejected:

@@ -1,0 +1,163 @@
+"""The state-by-intent matrix: every state a household can reach (each phase, each beat of
+the quick plan, the full plan and every single exercise, pending "forget us?" and "support"
+questions, returning in a new session) times every request the interaction model can produce
+(each intent bare, with each slot filled, with all slots filled; a launch; a session end for
+each reason; an intent the model does not know). Every pair must get a sound Alexa response,
+and none may go through the generic error handler.
+
+The states are found by driving the real skill, snapshotted once (session attributes and the
+stored SQLite record), and restored for each request, which goes to the Lambda entry point.
+Run with -s to see the size of the matrix; it is also written to the terminal."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import datetime
+
+import pytest
+
+from skill.content.loader import default_content
+from skill.engine import plan as plans
+from skill.engine.state import State
+from tests.conftest import COUPLE_ID, Clock
+from tests.fuzzing import (
+    INTENTS,
+    SESSION_END_REASONS,
+    SLOT_TYPE_VALUES,
+    Snapshot,
+    SqliteRig,
+    error_outcomes,
+    explore,
+    model_requests,
+    response_problems,
+)
+
+
+@pytest.fixture
+def rig(lambda_handler, db_path) -> SqliteRig:
+    """The Lambda entry point on a fresh SQLite file (its store made the table on import)."""
+    return SqliteRig(lambda_handler, db_path, COUPLE_ID)
+
+
+@pytest.fixture
+def states(rig: SqliteRig, clock: Clock) -> list[Snapshot]:
+    return explore(rig, clock.now)
+
+
+def positions(states: list[Snapshot]) -> set[tuple[str, int, int, str]]:
+    content = default_content()
+    found = set()
+    for snapshot in states:
+        if snapshot.phase != "beat" or snapshot.state.get("asking"):
+            continue
+        state = State.from_dict(snapshot.state)
+        exercise = plans.current(state, content).exercise.id
+        found.add((state.plan, state.step, state.beat, exercise))
+    return found
+
+
+def expected_positions() -> set[tuple[str, int, int, str]]:
+    """Every (plan, step, beat, exercise) a couple can be at between two requests: both plans
+    with each closing, and each exercise the model lets a couple ask for on its own. The last
+    beat of a plan is not one of them: it is spoken with the goodbye, and the session ends."""
+    content = default_content()
+    expected = set()
+    single = [
+        (f"{plans.SINGLE_PREFIX}{exercise_id}", ((exercise_id,), 1))
+        for exercise_id, _ in SLOT_TYPE_VALUES["ExerciseName"]
+    ]
+    planned = [
+        (plan_id, *((step.choices, step.rounds) for step in plan.steps))
+        for plan_id, plan in content.plans.items()
+    ]
+    for plan_id, *steps in [*planned, *single]:
+        for step_index, (choices, rounds) in enumerate(steps):
+            for choice in choices:
+                beats = len(content.exercises[choice].beats) * rounds
+                if step_index == len(steps) - 1:
+                    beats -= 1  # the last beat ends the session with the goodbye
+                expected |= {(plan_id, step_index, b, choice) for b in range(beats)}
+    return expected
+
+
+def test_the_matrix_reaches_every_phase_every_beat_and_every_pending_question(
+    states: list[Snapshot],
+) -> None:
+    assert positions(states) == expected_positions()
+    phases = Counter(s.phase for s in states)
+    assert set(phases) == {"new", "names", "confirm_names", "ready", "beat", "done"}
+    asking = {(s.phase, s.state.get("asking")) for s in states if s.state.get("asking")}
+    assert {phase for phase, question in asking if question == "forget"} >= {
+        "names",
+        "confirm_names",
+        "ready",
+        "beat",
+        "done",
+    }
+    assert {phase for phase, question in asking if question == "support"} == set(phases)
+    assert len({s.name for s in states}) == len(states), "each state has a name of its own"
+
+
+def test_the_matrix_sends_every_intent_of_the_model_with_and_without_its_slots() -> None:
+    asks = model_requests()
+    labels = [ask.label for ask in asks]
+    assert set(INTENTS) <= set(labels)
+    for intent, slots in INTENTS.items():
+        for slot in slots:
+            assert any(label.startswith(f"{intent}(") and f"{slot}=" in label for label in labels)
+    assert "LaunchRequest" in labels
+    assert {f"SessionEndedRequest({reason})" for reason in SESSION_END_REASONS} <= set(labels)
+    assert len(labels) == len(set(labels))
+
+
+def test_every_state_answers_every_request_soundly(
+    rig: SqliteRig,
+    states: list[Snapshot],
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    asks = model_requests()
+    failures: list[str] = []
+    pairs = 0
+    started = datetime.now()
+    with caplog.at_level(logging.INFO, logger="checkin"):
+        for snapshot in states:
+            for ask in asks:
+                caplog.clear()
+                capsys.readouterr()
+                try:
+                    response = rig.send(snapshot, ask.build)
+                except Exception as error:  # the Lambda would fail: Alexa says an error
+                    failures.append(f"{snapshot.name} x {ask.label}: raised {error!r}")
+                    continue
+                pairs += 1
+                problems = response_problems(
+                    response, silent=ask.ends_session, spoken=not ask.ends_session
+                )
+                errors = error_outcomes(caplog.records, capsys.readouterr().out)
+                problems += [f"error handler ran: {line}" for line in errors]
+                failures += [f"{snapshot.name} x {ask.label}: {p}" for p in problems]
+    seconds = (datetime.now() - started).total_seconds()
+    summary = (
+        f"state-intent matrix: {len(states)} states x {len(asks)} requests = "
+        f"{len(states) * len(asks)} pairs checked in {seconds:.1f} s"
+    )
+    print(summary)
+    with capsys.disabled():
+        print(f"\n{summary}")
+    assert not failures, f"{len(failures)} unsound answers:\n" + "\n".join(failures[:40])
+    assert pairs == len(states) * len(asks)
+
+
+def test_matrix_summary(states: list[Snapshot], capsys: pytest.CaptureFixture[str]) -> None:
+    """No assertion: the size of the matrix and what it is made of, for the terminal."""
+    asks = model_requests()
+    by_phase = Counter(s.phase for s in states)
+    lines = [
+        f"state-intent matrix: {len(states)} states x {len(asks)} requests = "
+        f"{len(states) * len(asks)} pairs",
+        "  states by phase: " + ", ".join(f"{p} {n}" for p, n in sorted(by_phase.items())),
+    ]
+    with capsys.disabled():
+        print("\n" + "\n".join(lines))
