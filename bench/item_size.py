@@ -37,28 +37,15 @@ FIRST_EVENING = datetime(2026, 1, 5, 20, 0, tzinfo=UTC)
 
 def skill_item(endpoint: str, days: int) -> tuple[int, int]:
     """(item bytes, check-ins completed) after ``days`` evenings of whole check-ins."""
-    from skill.engine.conversation import handle
-    from skill.engine.events import Event
-    from skill.engine.state import State
     from skill.store.base import household_key
     from skill.store.dynamodb import DynamoStore
     from skill.store.table import KEY, create_table
+    from tests.simulate import nightly_check_ins
 
     client = dynamo_client(endpoint)
     table = f"checkin-size-{uuid.uuid4().hex[:8]}"
     create_table(client, table)
-    state = State()
-    for event in (
-        Event("launch"),
-        Event("names", {"firstName": "Maximiliana", "secondName": "Bartholomew"}),
-        Event("yes"),
-    ):
-        state = handle(state, event, FIRST_EVENING).state
-    for day in range(days):
-        evening = FIRST_EVENING + timedelta(days=day)
-        state = handle(state, Event("launch" if day else "yes"), evening).state
-        while state.phase == "beat":
-            state = handle(state, Event("next"), evening).state
+    state = nightly_check_ins(days, FIRST_EVENING)
     key = household_key(SKILL_USER)
     DynamoStore(table, client=client).save(key, state.to_dict(), None)
     item = client.get_item(TableName=table, Key={KEY: {"S": key}}, ConsistentRead=True)["Item"]

@@ -8,15 +8,12 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from skill.alexa.skill import skill_builder
 from skill.console.device import Device
-from skill.engine.conversation import handle
-from skill.engine.events import Event
 from skill.engine.state import State
 from skill.store import store_from_env
 from skill.store.base import household_key
@@ -26,6 +23,7 @@ from skill.store.sqlite import SqliteStore
 from skill.store.table import KEY
 from tests.conftest import COUPLE_ID, Clock, meet
 from tests.servers import FaultProxy
+from tests.simulate import nightly_check_ins
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -192,19 +190,7 @@ def test_an_old_schema_item_loads_and_resumes(dynamo_store: DynamoStore, clock: 
 def test_the_item_stays_under_2_kb_after_365_check_ins(
     dynamo_store: DynamoStore, clock: Clock
 ) -> None:
-    now = datetime(2026, 1, 5, 20, 0, tzinfo=UTC)
-    state = State()
-    for event in (
-        Event("launch"),
-        Event("names", {"firstName": "Maximiliana", "secondName": "Bartholomew"}),
-        Event("yes"),
-    ):
-        state = handle(state, event, now).state
-    for day in range(365):
-        today = now + timedelta(days=day)
-        state = handle(state, Event("launch" if day else "yes"), today).state
-        while state.phase == "beat":
-            state = handle(state, Event("next"), today).state
+    state = nightly_check_ins(365)
     key = household_key(COUPLE_ID)
     dynamo_store.save(key, state.to_dict(), None)
     item = raw_item(dynamo_store.table)

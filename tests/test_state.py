@@ -4,14 +4,13 @@ and a size that stays small however long a couple keeps checking in."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
-from skill.engine.conversation import handle
-from skill.engine.events import Event
 from skill.engine.history import milestone, record_completion, week_streak, weeks_ago
 from skill.engine.schema import load_state
 from skill.engine.state import SCHEMA_VERSION, State
+from tests.simulate import nightly_check_ins
 
 V1_ITEM = {
     "v": 1,
@@ -101,18 +100,7 @@ def test_numbers_from_dynamodb_come_back_as_whole_numbers() -> None:
 
 
 def test_after_365_check_ins_the_state_stays_under_2_kb() -> None:
-    state = State()
-    now = datetime(2026, 1, 5, 20, 0, tzinfo=UTC)
-    state = handle(state, Event("launch"), now).state
-    state = handle(
-        state, Event("names", {"firstName": "Maximiliana", "secondName": "Bartholomew"}), now
-    ).state
-    state = handle(state, Event("yes"), now).state
-    for day in range(365):
-        now = datetime(2026, 1, 5, 20, 0, tzinfo=UTC) + timedelta(days=day)
-        state = handle(state, Event("launch" if day else "yes"), now).state
-        while state.phase == "beat":
-            state = handle(state, Event("next"), now).state
+    state = nightly_check_ins(365)
     assert state.completed == 365
     size = len(json.dumps(state.to_dict(), separators=(",", ":")).encode())
     assert size <= 2048, size
