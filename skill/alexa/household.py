@@ -80,7 +80,9 @@ def load(handler_input: HandlerInput, store: Store) -> Loaded:
     """Session attributes first; the store only at the first request of a session."""
     attributes = handler_input.attributes_manager.session_attributes
     if "state" in attributes:
-        loaded = from_record(session_state(attributes), attributes.get("version"))
+        version = attributes.get("version")
+        version = version if type(version) is int else None  # a stale guess only re-reads
+        loaded = from_record(session_state(attributes), version)
         loaded.dirty = attributes.get("dirty") is True
         return loaded
     try:
