@@ -44,6 +44,7 @@ def test_a_newcomer_holds_a_check_in_by_typing(tmp_path: Path) -> None:
     assert "[pause" in out  # silences are shown, not waited out
     assert "turn: Sam" in out and "turn: Alex" in out  # whose turn it is
     assert "Thank" in out and "session has ended" in out
+    assert '{"request"' not in out  # no operator log lines in the conversation
 
 
 def test_an_unmatched_line_gets_the_fallback_answer(tmp_path: Path) -> None:

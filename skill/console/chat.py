@@ -7,6 +7,7 @@ import subprocess
 import sys
 from typing import TextIO
 
+from skill.alexa.requestlog import RequestLog
 from skill.alexa.skill import skill_builder
 from skill.console.device import Device, Turn
 from skill.engine.conversation import describe
@@ -58,7 +59,8 @@ def run(
     if voice and not shutil.which("espeak-ng"):
         print("(--speak needs espeak-ng: apt-get install espeak-ng; showing text only)", file=out)
         voice = False
-    device = Device(skill_builder(SqliteStore(db)).lambda_handler(), user_id=user)
+    quiet = RequestLog(enabled=False)  # operators' log lines have no place in a conversation
+    device = Device(skill_builder(SqliteStore(db), request_log=quiet).lambda_handler(), user)
     print(BANNER, file=out)
     last: Turn | None = None
     while True:
