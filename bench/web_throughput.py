@@ -18,7 +18,6 @@ import argparse
 import contextlib
 import json
 import os
-import signal
 import subprocess
 import tempfile
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import PYTHON, ROOT, Row, add_common_args, median, print_rows, ratio
+from tests.servers import stop_process_group
 
 BUDGET = 0.8
 GUNICORN = Path(PYTHON).parent / "gunicorn"
@@ -87,14 +87,7 @@ def gunicorn(app: str, folder: Path, name: str) -> Iterator[int]:
         wait_healthy(port, process, folder / f"{name}.log")
         yield port
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)  # its own session: pid == pgid
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_process_group(process)
         log.close()
 
 

@@ -42,6 +42,21 @@ THROTTLE_RESPONSE = (
 _POLL = 0.05  # seconds between checks for "stop" in the background threads
 
 
+def stop_process_group(process: subprocess.Popen, timeout: float = 10) -> None:
+    """Stop a server started with start_new_session=True: SIGTERM to its process group,
+    then SIGKILL if it has not gone within `timeout` seconds."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)  # its own session: pid == pgid
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -141,15 +156,8 @@ class Dynalite:
 
     def _stop(self) -> None:
         process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)  # its own session: pid == pgid
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        if process is not None:
+            stop_process_group(process, timeout=5)
         self.port = 0
         if self._log_path is not None:
             self._log_path.unlink(missing_ok=True)

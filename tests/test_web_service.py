@@ -7,7 +7,6 @@ import contextlib
 import http.client
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ from skill.console.matcher import SlotValue
 from skill.store.memory import MemoryStore
 from skill.web import MAX_BODY, create_app
 from tests.certs import FakeFetch, Pki, shared_pki, sign
-from tests.servers import free_port
+from tests.servers import free_port, stop_process_group
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -204,15 +203,7 @@ def running(command: list[str], port: int, tmp_path: Path, timeout: float = 20.0
             time.sleep(0.1)
         yield log_path
     finally:
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)  # its own session: pid == pgid
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+        stop_process_group(process)
 
 
 def test_serve_without_verification_refuses_a_public_host(tmp_path: Path) -> None:
