@@ -1,7 +1,9 @@
 """How long one turn takes when DynamoDB throttles, hangs or refuses connections.
 
 Runs a check-in through the skill against dynalite behind a fault-injecting proxy and prints
-the slowest turn for each fault next to the healthy figure. Alexa waits about 8 s.
+the slowest turn for each fault, with each of the store's two ways to reach DynamoDB: the
+small signed-HTTP client (credentials in the environment, as on Lambda) and botocore (any
+other credentials). Alexa waits about 8 s.
 
     .venv/bin/python -m bench.store_faults [--turns N]
 """
@@ -9,31 +11,47 @@ the slowest turn for each fault next to the healthy figure. Alexa waits about 8 
 from __future__ import annotations
 
 import argparse
-import os
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from bench.common import sink_log
 from skill.alexa.skill import skill_builder
 from skill.console.device import Device
-from skill.store.dynamodb import DynamoStore, client_config
+from skill.store.dynamo_http import Credentials, HttpDynamo
+from skill.store.dynamodb import BotocoreTransport, DynamoStore, client_config
 from skill.store.table import create_table
 from tests.servers import Dynalite, FaultProxy
 
+REGION = "us-east-1"
+CREDENTIALS = Credentials("bench", "bench")
 
-def client(endpoint: str):
-    import boto3
 
-    return boto3.session.Session().client(
-        "dynamodb", region_name="us-east-1", endpoint_url=endpoint, config=client_config()
+def botocore_client(endpoint: str) -> Any:
+    from botocore.session import get_session
+
+    return get_session().create_client(
+        "dynamodb",
+        region_name=REGION,
+        endpoint_url=endpoint,
+        aws_access_key_id=CREDENTIALS.access_key,
+        aws_secret_access_key=CREDENTIALS.secret_key,
+        config=client_config(),
     )
 
 
-def slowest_turn(proxy: FaultProxy, table: str, mode: str, turns: int) -> float:
-    store = DynamoStore(table, client=client(proxy.endpoint))
+TRANSPORTS: dict[str, Callable[[str], Any]] = {
+    "small client": lambda endpoint: HttpDynamo(REGION, CREDENTIALS, endpoint),
+    "botocore": lambda endpoint: BotocoreTransport(botocore_client(endpoint)),
+}
+
+
+def slowest_turn(proxy: FaultProxy, transport: Any, mode: str, turns: int) -> float:
+    store = DynamoStore("checkin-bench", transport=transport)
     device = Device(
         skill_builder(store, request_log=sink_log()).lambda_handler(),
-        f"amzn1.ask.account.bench-{mode}",
+        f"amzn1.ask.account.bench-{mode}-{id(transport)}",
         clock=lambda: datetime(2026, 11, 23, 20, 0, tzinfo=UTC),
     )
     for line in ("Alexa, start our check-in", "Sam and Alex", "yes", "yes"):
@@ -52,18 +70,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--turns", type=int, default=4)
     args = parser.parse_args()
-    os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
-    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
     with Dynalite() as server:
-        port = int(server.endpoint.rsplit(":", 1)[1])
-        create_table(client(server.endpoint), "checkin-bench")
-        with FaultProxy(("127.0.0.1", port)) as proxy:
-            healthy = slowest_turn(proxy, "checkin-bench", "pass", args.turns)
-            print(f"{'fault':<10} {'slowest turn':>13} {'x healthy':>10}")
-            print(f"{'none':<10} {healthy * 1000:>10.1f} ms {1.0:>10.1f}")
-            for mode in ("throttle", "blackhole", "refuse"):
-                worst = slowest_turn(proxy, "checkin-bench", mode, args.turns)
-                print(f"{mode:<10} {worst * 1000:>10.1f} ms {worst / healthy:>10.1f}")
+        create_table(botocore_client(server.endpoint), "checkin-bench")
+        with FaultProxy(("127.0.0.1", server.port)) as proxy:
+            print(f"{'fault':<10}" + "".join(f" {name:>14}" for name in TRANSPORTS))
+            for mode in ("pass", "throttle", "blackhole", "refuse"):
+                cells = [
+                    slowest_turn(proxy, make(proxy.endpoint), mode, args.turns)
+                    for make in TRANSPORTS.values()
+                ]
+                label = "none" if mode == "pass" else mode
+                print(f"{label:<10}" + "".join(f" {c * 1000:>11.1f} ms" for c in cells))
 
 
 if __name__ == "__main__":

@@ -98,8 +98,7 @@ def test_a_failed_condition_comes_back_as_its_error_code(dynamo_table) -> None:
 
 
 def test_throttling_is_retried_once_then_reported(dynamo_table, dynalite) -> None:
-    port = int(dynalite.endpoint.rsplit(":", 1)[1])
-    with FaultProxy(("127.0.0.1", port), mode="throttle") as proxy:
+    with FaultProxy(("127.0.0.1", dynalite.port), mode="throttle") as proxy:
         client = HttpDynamo.from_env(endpoint=proxy.endpoint)
         sent: Counter[str] = Counter()
         client.listeners.append(lambda operation: sent.update([operation]))
@@ -111,8 +110,7 @@ def test_throttling_is_retried_once_then_reported(dynamo_table, dynalite) -> Non
 
 @pytest.mark.parametrize("mode", ["blackhole", "refuse"])
 def test_no_answer_is_unreachable_after_one_retry(dynamo_table, dynalite, mode: str) -> None:
-    port = int(dynalite.endpoint.rsplit(":", 1)[1])
-    with FaultProxy(("127.0.0.1", port), mode=mode) as proxy:
+    with FaultProxy(("127.0.0.1", dynalite.port), mode=mode) as proxy:
         client = HttpDynamo.from_env(endpoint=proxy.endpoint, read_timeout=0.3)
         sent: Counter[str] = Counter()
         client.listeners.append(lambda operation: sent.update([operation]))

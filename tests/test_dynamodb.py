@@ -211,54 +211,57 @@ def test_forget_us_deletes_the_item(dynamo_store: DynamoStore, clock: Clock) -> 
     assert "first names" in echo.hear("Alexa, start our check-in").speech
 
 
+@pytest.fixture
+def behind_proxy(dynamo_table: str, dynalite, clock: Clock):
+    """A device whose skill reaches DynamoDB through a fault-injecting proxy."""
+    with FaultProxy(("127.0.0.1", dynalite.port)) as proxy:
+        store = DynamoStore(dynamo_table, transport=make_client_for(proxy.endpoint))
+        echo, _ = counted_device(store, clock)
+        yield proxy, echo
+
+
 @pytest.mark.parametrize("fault", ["throttle", "blackhole", "refuse"])
 def test_mid_check_in_faults_keep_the_check_in_going_and_lose_nothing(
-    dynamo_table: str, dynalite, clock: Clock, fault: str
+    dynamo_table: str, behind_proxy, fault: str
 ) -> None:
-    with FaultProxy(("127.0.0.1", int(dynalite.endpoint.rsplit(":", 1)[1]))) as proxy:
-        store = DynamoStore(dynamo_table, transport=make_client_for(proxy.endpoint))
-        echo, _ = counted_device(store, clock)
-        meet(echo)
-        echo.hear("yes")
-        before = raw_item(dynamo_table)
-        proxy.mode = fault
-        turn = echo.hear("next")  # not saved: the store is failing
-        assert "Sam" in turn.speech and "[pause 45s]" in turn.speech and not turn.ended
-        turn = echo.hear("next")
-        assert "Alex" in turn.speech and not turn.ended
-        assert raw_item(dynamo_table) == before  # nothing rolled back or half-written
-        proxy.mode = "pass"
-        echo.hear("next")  # the next change writes everything the session holds
-        state = State.from_dict(json.loads(raw_item(dynamo_table)["state"]["S"]))
-        assert state.step == 2
+    proxy, echo = behind_proxy
+    meet(echo)
+    echo.hear("yes")
+    before = raw_item(dynamo_table)
+    proxy.mode = fault
+    turn = echo.hear("next")  # not saved: the store is failing
+    assert "Sam" in turn.speech and "[pause 45s]" in turn.speech and not turn.ended
+    turn = echo.hear("next")
+    assert "Alex" in turn.speech and not turn.ended
+    assert raw_item(dynamo_table) == before  # nothing rolled back or half-written
+    proxy.mode = "pass"
+    echo.hear("next")  # the next change writes everything the session holds
+    state = State.from_dict(json.loads(raw_item(dynamo_table)["state"]["S"]))
+    assert state.step == 2
 
 
-def test_faults_at_stop_are_told_to_the_couple(dynamo_table: str, dynalite, clock) -> None:
-    with FaultProxy(("127.0.0.1", int(dynalite.endpoint.rsplit(":", 1)[1]))) as proxy:
-        store = DynamoStore(dynamo_table, transport=make_client_for(proxy.endpoint))
-        echo, _ = counted_device(store, clock)
-        meet(echo)
-        echo.hear("yes")
-        proxy.mode = "throttle"
-        echo.hear("next")
-        turn = echo.hear("stop")
-        assert turn.ended
-        assert "save" in turn.speech and ("couldn't" in turn.speech or "wasn't" in turn.speech)
+def test_faults_at_stop_are_told_to_the_couple(behind_proxy) -> None:
+    proxy, echo = behind_proxy
+    meet(echo)
+    echo.hear("yes")
+    proxy.mode = "throttle"
+    echo.hear("next")
+    turn = echo.hear("stop")
+    assert turn.ended
+    assert "save" in turn.speech and ("couldn't" in turn.speech or "wasn't" in turn.speech)
 
 
 def test_a_store_down_at_the_start_of_a_session_apologises_and_overwrites_nothing(
-    dynamo_table: str, dynalite, clock
+    dynamo_table: str, behind_proxy
 ) -> None:
-    with FaultProxy(("127.0.0.1", int(dynalite.endpoint.rsplit(":", 1)[1]))) as proxy:
-        store = DynamoStore(dynamo_table, transport=make_client_for(proxy.endpoint))
-        echo, _ = counted_device(store, clock)
-        meet(echo)
-        echo.hear("stop")
-        before = raw_item(dynamo_table)
-        proxy.mode = "refuse"
-        turn = echo.hear("Alexa, start our check-in")
-        assert turn.ended and "Sorry" in turn.speech and "first names" not in turn.speech
-        assert raw_item(dynamo_table) == before
+    proxy, echo = behind_proxy
+    meet(echo)
+    echo.hear("stop")
+    before = raw_item(dynamo_table)
+    proxy.mode = "refuse"
+    turn = echo.hear("Alexa, start our check-in")
+    assert turn.ended and "Sorry" in turn.speech and "first names" not in turn.speech
+    assert raw_item(dynamo_table) == before
 
 
 def make_client_for(endpoint: str) -> HttpDynamo:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from skill.alexa.intents import MODEL_BUILT_INS
 from skill.console.device import Device, Turn
 from skill.console.envelopes import intent_request, launch_request
 from skill.console.matcher import ER_SUCCESS_MATCH, ER_SUCCESS_NO_MATCH, SlotValue
@@ -204,19 +205,7 @@ def test_each_phase_setup_reaches_the_place_it_names(echo: Device, phase: str) -
 
 # --- 1. every built-in intent in every phase ------------------------------------------------
 
-BUILT_INS = (
-    "AMAZON.HelpIntent",
-    "AMAZON.StopIntent",
-    "AMAZON.CancelIntent",
-    "AMAZON.FallbackIntent",
-    "AMAZON.NavigateHomeIntent",
-    "AMAZON.RepeatIntent",
-    "AMAZON.PauseIntent",
-    "AMAZON.ResumeIntent",
-    "AMAZON.StartOverIntent",
-    "AMAZON.YesIntent",
-    "AMAZON.NoIntent",
-)
+BUILT_INS = MODEL_BUILT_INS
 ENDING = {
     "AMAZON.StopIntent",
     "AMAZON.CancelIntent",

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from skill.alexa.intents import MODEL_BUILT_INS
+
 MODEL_PATH = Path(__file__).parents[1] / "interaction_models" / "en-US.json"
 
 CUSTOM_INTENT_SLOTS = {
@@ -22,19 +24,7 @@ CUSTOM_INTENT_SLOTS = {
     "ForgetUsIntent": {},
 }
 
-BUILT_IN_INTENTS = [
-    "AMAZON.HelpIntent",
-    "AMAZON.StopIntent",
-    "AMAZON.CancelIntent",
-    "AMAZON.FallbackIntent",
-    "AMAZON.NavigateHomeIntent",
-    "AMAZON.RepeatIntent",
-    "AMAZON.PauseIntent",
-    "AMAZON.ResumeIntent",
-    "AMAZON.StartOverIntent",
-    "AMAZON.YesIntent",
-    "AMAZON.NoIntent",
-]
+BUILT_IN_INTENTS = MODEL_BUILT_INS  # the ones the skill maps to events
 
 MIN_SAMPLES = 15
 ALLOWED_SAMPLE = re.compile(r"^[a-z' {}A-Za-z.]+$")

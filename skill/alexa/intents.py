@@ -31,6 +31,12 @@ INTENT_EVENTS = {
     "AMAZON.NextIntent": "next",
 }
 
+# The built-in intents the interaction model declares (AMAZON.NextIntent is not declared:
+# Alexa may still route it to the skill).
+MODEL_BUILT_INS = tuple(
+    name for name in INTENT_EVENTS if name.startswith("AMAZON.") and name != "AMAZON.NextIntent"
+)
+
 # Slots of AMAZON.FirstName: the words heard are the value.
 OPEN_SLOTS = frozenset({"firstName", "secondName", "partner"})
 

@@ -1,4 +1,4 @@
-"""build_skill(store): the ask-sdk-core skill. Handlers are registered in one visible order;
+"""skill_builder(store): the ask-sdk-core skill. Handlers are registered in one visible order;
 each maps a request to an engine event and lets Household do the rest."""
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ import time
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
@@ -156,9 +155,3 @@ def skill_builder(
     builder.add_request_handler(UnknownRequestHandler(request_log))
     builder.add_exception_handler(RecoverInWords(content, request_log))
     return builder
-
-
-def build_skill(
-    store: Store, content: Content | None = None, skill_id: str | None = None
-) -> CustomSkill:
-    return skill_builder(store, content, skill_id).create()

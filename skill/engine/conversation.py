@@ -529,37 +529,35 @@ class Conversation:
         return self.reply(s, said, follow, reprompt=self.context_reprompt())
 
     def help(self) -> Outcome:
+        return self.reply(
+            self.state,
+            self.where_and_what(),
+            self.say("not_therapy"),
+            reprompt=self.context_reprompt(),
+        )
+
+    def where_and_what(self) -> str:
+        """Where the couple are and what they can say now (for help and fallback)."""
         s = self.state
         if s.phase == "beat":
             pos = plans.current(s, self.content)
             name = plans.speaker(s, pos.beat)
             if name:
-                text = self.say("help_turn", where=self.where(pos), speaker=name)
-            else:
-                text = self.say("help_both", where=self.where(pos))
-        elif s.phase in ("new", "names"):
-            text = self.say("help_names")
-        elif s.phase == "confirm_names":
-            text = self.question_and_reprompt()[1]
-        elif s.phase == "ready":
-            text = self.say("help_ready", plan=self.plan_title())
-        else:
-            text = self.say("help_done")
-        return self.reply(s, text, self.say("not_therapy"), reprompt=self.context_reprompt())
+                return self.say("help_turn", where=self.where(pos), speaker=name)
+            return self.say("help_both", where=self.where(pos))
+        if s.phase in ("new", "names"):
+            return self.say("help_names")
+        if s.phase == "confirm_names":
+            return self.question_and_reprompt()[1]
+        if s.phase == "ready":
+            return self.say("help_ready", plan=self.plan_title())
+        return self.say("help_done")
 
     def not_understood(self, help_key: str = "", **values: str) -> Outcome:
         """Fallback: say so, then what can be said here."""
-        s = self.state
-        if not help_key:
-            where_and_what = self.help().reply.speech[0]
-            return self.reply(
-                s, self.say("not_understood"), where_and_what, reprompt=self.context_reprompt()
-            )
+        what = self.say(help_key, **values) if help_key else self.where_and_what()
         return self.reply(
-            s,
-            self.say("not_understood"),
-            self.say(help_key, **values),
-            reprompt=self.context_reprompt(),
+            self.state, self.say("not_understood"), what, reprompt=self.context_reprompt()
         )
 
     def stop(self, kind: str = "stop") -> Outcome:
