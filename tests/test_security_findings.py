@@ -1,0 +1,243 @@
+"""Issue 10, an outside security review: one test per finding, named after it, each of which
+failed before its fix. The fault-injection suite for the class behind them is test_faults.py."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from skill.console.envelopes import Session, launch_request
+from skill.store.memory import MemoryStore
+from skill.web import create_app
+from tests.certs import (
+    CERT_BASE,
+    NOW,
+    FakeFetch,
+    Pki,
+    make_ca,
+    make_leaf,
+    new_key,
+    pem_chain,
+    shared_pki,
+    sign,
+)
+
+USER = "amzn1.ask.account.security-review-couple"
+SKILL_ID = "amzn1.ask.skill.our-checkin-local"  # what skill.console.envelopes.Session sends
+GOOD = CERT_BASE + "good.pem"
+
+
+@pytest.fixture(scope="module")
+def pki() -> Pki:
+    return shared_pki()
+
+
+@pytest.fixture(autouse=True)
+def no_env_skill_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SKILL_ID", raising=False)
+
+
+@pytest.fixture
+def fetch(pki: Pki) -> FakeFetch:
+    return FakeFetch.for_pki(pki)
+
+
+@pytest.fixture
+def make_client(pki: Pki, fetch: FakeFetch, clock) -> Callable[..., FlaskClient]:
+    def make(**options: Any) -> FlaskClient:
+        options.setdefault("trusted_roots", [pki.root])
+        options.setdefault("fetch", fetch)
+        options.setdefault("clock", clock)
+        options.setdefault("skill_id", SKILL_ID)
+        return create_app(MemoryStore(), **options).test_client()
+
+    return make
+
+
+@pytest.fixture
+def client(make_client) -> FlaskClient:
+    return make_client()
+
+
+def launch_body(clock) -> bytes:
+    return json.dumps(launch_request(Session(user_id=USER), now=clock())).encode()
+
+
+def post(client: FlaskClient, body: bytes, key: Any, url: str = GOOD) -> Any:
+    headers = {"SignatureCertChainUrl": url, "Signature-256": sign(body, key)}
+    return client.post("/alexa", data=body, headers=headers)
+
+
+# --- finding 2: the certificate URL that is checked is the URL that is fetched -----------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://s3.amazonaws.com/evil/%2e%2e/echo.api/cert.pem",
+        "https://s3.amazonaws.com/evil/%2E%2E/echo.api/cert.pem",
+        "https://s3.amazonaws.com/echo.api/%2e%2e/evil/cert.pem",
+        "https://s3.amazonaws.com/echo.api/..%2fevil/cert.pem",
+        "https://s3.amazonaws.com/echo.api/a/../cert.pem",
+        "https://s3.amazonaws.com/echo.api/./cert.pem",
+        "https://s3.amazonaws.com/echo.api//cert.pem",
+        "https://s3.amazonaws.com//echo.api/cert.pem",
+        "https://s3.amazonaws.com/echo.api/%63ert.pem",
+        "https://s3.amazonaws.com/echo.api/a\\..\\cert.pem",
+        "https://s3.amazonaws.com/echo.api/good.pem?x=1",
+        "https://s3.amazonaws.com/echo.api/good.pem#frag",
+    ],
+)
+def test_finding_2_checked_url_is_fetched_url(make_client, pki, clock, url) -> None:
+    """A URL whose path means something else once decoded or normalised is refused outright,
+    and nothing is downloaded for it."""
+    fetch = FakeFetch({url: pki.chains["good.pem"]})  # as if the attacker's bucket served it
+    client = make_client(fetch=fetch)
+    response = post(client, launch_body(clock), pki.leaf_key, url=url)
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert fetch.total == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        GOOD,
+        "https://s3.amazonaws.com:443/echo.api/good.pem",
+        "HTTPS://S3.AMAZONAWS.COM/echo.api/good.pem",
+    ],
+)
+def test_finding_2_the_fetched_url_is_rebuilt_from_the_checked_parts(
+    make_client, pki, clock, fetch, url
+) -> None:
+    response = post(make_client(), launch_body(clock), pki.leaf_key, url=url)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert fetch.calls == {GOOD: 1}
+
+
+# --- finding 3: the certificate cache cannot be busted -----------------------------------
+
+
+def test_finding_3_spellings_of_one_url_share_one_download(client, pki, clock, fetch) -> None:
+    body = launch_body(clock)
+    for url in (
+        GOOD,
+        "https://s3.amazonaws.com:443/echo.api/good.pem",
+        "HTTPS://S3.AMAZONAWS.COM/echo.api/good.pem",
+        "https://S3.amazonaws.com:443/echo.api/good.pem",
+    ):
+        assert post(client, body, pki.leaf_key, url=url).status_code == 200
+    assert fetch.total == 1
+
+
+def test_finding_3_junk_requests_do_not_evict_the_genuine_entry(client, pki, clock, fetch) -> None:
+    body = launch_body(clock)
+    assert post(client, body, pki.leaf_key).status_code == 200
+    host = "s3.amazonaws.com"
+    for n in range(40):  # unsigned junk, each spelling the host in another case
+        spelled = "".join(c.upper() if n >> i & 1 else c for i, c in enumerate(host[:8]))
+        junk = f"https://{spelled}{host[8:]}/echo.api/good.pem"
+        fetch.by_url[junk] = pki.chains["good.pem"]
+        headers = {"SignatureCertChainUrl": junk, "Signature-256": "AAAA"}
+        assert client.post("/alexa", data=body, headers=headers).status_code == 400
+    assert post(client, body, pki.leaf_key).status_code == 200
+    assert fetch.total == 1
+
+
+def test_finding_3_a_failed_download_is_not_repeated_at_once(client, pki, clock, fetch) -> None:
+    body = launch_body(clock)
+    missing = CERT_BASE + "missing.pem"
+    for _ in range(5):
+        assert post(client, body, pki.leaf_key, url=missing).status_code == 400
+    assert fetch.calls[missing] == 1
+    clock.advance(minutes=5)  # the negative entry is short-lived
+    assert post(client, body, pki.leaf_key, url=missing).status_code == 400
+    assert fetch.calls[missing] == 2
+
+
+def test_finding_3_concurrent_first_requests_download_once(pki, clock) -> None:
+    class SlowFetch(FakeFetch):
+        def __call__(self, url: str) -> bytes:
+            time.sleep(0.3)
+            return super().__call__(url)
+
+    fetch = SlowFetch.for_pki(pki)
+    app = create_app(
+        MemoryStore(), trusted_roots=[pki.root], fetch=fetch, clock=clock, skill_id=SKILL_ID
+    )
+    body = launch_body(clock)
+    statuses: list[int] = []
+
+    def one() -> None:
+        statuses.append(post(app.test_client(), body, pki.leaf_key).status_code)
+
+    threads = [threading.Thread(target=one) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert statuses == [200] * 10
+    assert fetch.total == 1
+
+
+# --- finding 5: a cached chain does not outlive its intermediate -------------------------
+
+
+def test_finding_5_cached_chain_expires_with_its_intermediate(pki, clock) -> None:
+    root_key, intermediate_key, leaf_key = new_key(), new_key(), pki.leaf_key
+    root = make_ca("Short Root", root_key)
+    intermediate = make_ca(
+        "Short Intermediate",
+        intermediate_key,
+        (root, root_key),
+        not_before=NOW - timedelta(days=10),
+        not_after=NOW + timedelta(days=1),
+    )
+    leaf = make_leaf(leaf_key, (intermediate, intermediate_key))  # valid 30 more days
+    url = CERT_BASE + "short.pem"
+    fetch = FakeFetch({url: pem_chain(leaf, intermediate)})
+    app = create_app(
+        MemoryStore(), trusted_roots=[root], fetch=fetch, clock=clock, skill_id=SKILL_ID
+    )
+    client = app.test_client()
+    assert post(client, launch_body(clock), leaf_key, url=url).status_code == 200
+    clock.advance(days=2)  # the intermediate has expired; the leaf has not
+    response = post(client, launch_body(clock), leaf_key, url=url)
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "certificate chain is not valid at this time"}
+
+
+# --- finding 9: the smaller ones ---------------------------------------------------------
+
+
+def test_finding_9_a_signed_utf16_body_is_a_400_with_a_reason(client, pki, clock, caplog) -> None:
+    body = json.dumps(launch_request(Session(user_id=USER), now=clock())).encode("utf-16")
+    with caplog.at_level(logging.WARNING):
+        response = post(client, body, pki.leaf_key)
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "body is not UTF-8 JSON"}
+
+
+def test_finding_9_a_1024_bit_leaf_key_is_refused(pki, clock) -> None:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    root_key, intermediate_key = new_key(), new_key()
+    weak_key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    root = make_ca("Weak Test Root", root_key)
+    intermediate = make_ca("Weak Test Intermediate", intermediate_key, (root, root_key))
+    leaf = make_leaf(weak_key, (intermediate, intermediate_key))
+    url = CERT_BASE + "weak.pem"
+    fetch = FakeFetch({url: pem_chain(leaf, intermediate)})
+    app = create_app(
+        MemoryStore(), trusted_roots=[root], fetch=fetch, clock=clock, skill_id=SKILL_ID
+    )
+    response = post(app.test_client(), launch_body(clock), weak_key, url=url)
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "certificate key is shorter than 2048 bits"}
