@@ -180,11 +180,11 @@ def test_missing_signature_header(client, pki, clock, caplog) -> None:
         ),
         (
             "https://s3.amazonaws.com/echo.api/../x",
-            "certificate URL path must start with /echo.api/",
+            "certificate URL path must be plain (no escapes, dot or empty segments)",
         ),
         (
             "https://s3.amazonaws.com/echo.api/%2e%2e/evil/x.pem",
-            "certificate URL path must start with /echo.api/",
+            "certificate URL path must be plain (no escapes, dot or empty segments)",
         ),
         ("https://s3.amazonaws.com/good.pem", "certificate URL path must start with /echo.api/"),
         ("https://s3.amazonaws.com:8443/echo.api/good.pem", "certificate URL port must be 443"),
@@ -430,7 +430,7 @@ def test_a_cached_key_is_dropped_once_the_certificate_expires(
     assert fetch.calls == {GOOD: 2}  # fetched and validated again, not served from the cache
 
 
-def test_a_failed_validation_is_not_cached(client, pki, clock, fetch, caplog) -> None:
+def test_a_failed_validation_is_cached_only_briefly(client, pki, clock, fetch, caplog) -> None:
     url = pki.url("late.pem")
     fetch.by_url[url] = pki.chains["untrusted.pem"]
     assert_rejected(
@@ -439,6 +439,7 @@ def test_a_failed_validation_is_not_cached(client, pki, clock, fetch, caplog) ->
         caplog,
     )
     fetch.by_url[url] = pki.chains["good.pem"]
+    clock.advance(seconds=61)  # past the negative cache (issue 10, finding 3)
     assert_ok(post(client, body_of(launch(clock)), pki, url=url))
     assert fetch.calls[url] == 2
 

@@ -8,7 +8,7 @@ validity dates, name echo-api.amazon.com in its SAN, and chain to a trusted root
 
 from __future__ import annotations
 
-import posixpath
+import re
 import ssl
 import threading
 import urllib.error
@@ -50,9 +50,21 @@ def utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def check_cert_url(url: str) -> None:
-    """Raise Rejected unless ``url`` is a place Amazon publishes its signing chain."""
-    # The URL checked must be the URL fetched: urlsplit quietly drops tabs and newlines.
+PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*|[A-Za-z0-9._~-]*[A-Za-z0-9_~-]")
+"""A path segment as Amazon names its files: unreserved characters only (no percent-escapes,
+no backslash), and not "." or ".."."""
+
+
+def check_cert_url(url: str) -> str:
+    """The URL to fetch, rebuilt from the checked parts of ``url``; Rejected unless ``url`` is
+    a place Amazon publishes its signing chain.
+
+    The URL fetched must be the URL checked (issue 10, finding 2): S3 path-style addressing
+    reads the first segment as the bucket, so a path that means something else once decoded
+    or normalised (%2e%2e, %2f, dot segments, //) is refused outright rather than normalised,
+    and what is fetched is https://s3.amazonaws.com + the checked path, nothing else.
+    """
+    # urlsplit quietly drops tabs and newlines: refuse them before it sees them.
     if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
         raise Rejected("certificate URL is not a valid URL")
     try:
@@ -68,10 +80,14 @@ def check_cert_url(url: str) -> None:
         raise Rejected("certificate URL must not carry user info")
     if port is not None and port != 443:
         raise Rejected("certificate URL port must be 443")
-    # Normalise first, so /echo.api/../elsewhere (even percent-encoded) is seen for what it is.
-    path = posixpath.normpath(urllib.parse.unquote(parts.path)) if parts.path else ""
-    if not path.startswith(CERT_PATH_PREFIX):
+    if "?" in url or "#" in url:
+        raise Rejected("certificate URL must not carry a query or fragment")
+    if not parts.path.startswith(CERT_PATH_PREFIX):
         raise Rejected(f"certificate URL path must start with {CERT_PATH_PREFIX}")
+    segments = parts.path[len(CERT_PATH_PREFIX) :].split("/")
+    if not all(PLAIN_SEGMENT.fullmatch(segment) for segment in segments):
+        raise Rejected("certificate URL path must be plain (no escapes, dot or empty segments)")
+    return f"https://{CERT_HOST}{parts.path}"
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):

@@ -106,7 +106,7 @@ class AlexaVerifier:
         signature_b64 = headers.get(SIGNATURE_HEADER)
         if not signature_b64:
             raise Rejected(f"missing {SIGNATURE_HEADER} header")
-        check_cert_url(url)
+        url = check_cert_url(url)  # what is fetched (and cached) is what was checked
         try:
             signature = base64.b64decode(signature_b64.strip(), validate=True)
         except (binascii.Error, ValueError) as error:
