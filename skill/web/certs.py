@@ -18,7 +18,7 @@ import warnings
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509
@@ -200,10 +200,31 @@ def validate_chain(pem: bytes, roots: list[x509.Certificate], now: datetime) -> 
     return SigningKey(key, leaf.not_valid_before_utc, leaf.not_valid_after_utc)
 
 
-class KeyCache:
-    """cert URL -> validated SigningKey; least recently used out first, expired ones dropped.
+NEGATIVE_SECONDS = 60.0
+"""How long a URL whose chain could not be fetched or validated is refused without a retry."""
 
-    A warm request does no network I/O and no chain validation. Thread-safe.
+
+@dataclass(frozen=True)
+class _Refusal:
+    reason: str
+    until: datetime
+
+
+class _Flight:
+    """One download under way; the others asking for the same URL wait for it."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+
+
+class KeyCache:
+    """Canonical cert URL -> validated SigningKey: least recently used out first, expired ones
+    dropped, one download per URL at a time, and a failed URL refused for NEGATIVE_SECONDS.
+
+    Issue 10, finding 3: the key is the canonical URL (check_cert_url's), so spellings cannot
+    multiply entries; failures are kept apart from the validated keys, so junk requests cannot
+    evict a genuine entry; concurrent first requests share one download. Thread-safe. A warm
+    request does no network I/O and no chain validation.
     """
 
     def __init__(
@@ -212,36 +233,80 @@ class KeyCache:
         roots: list[x509.Certificate],
         clock: Clock,
         size: int = 32,
+        negative_size: int = 256,
     ) -> None:
         self.fetch = fetch
         self.roots = list(roots)
         self.clock = clock
         self.size = size
+        self.negative_size = negative_size
         self._entries: OrderedDict[str, SigningKey] = OrderedDict()
+        self._refused: OrderedDict[str, _Refusal] = OrderedDict()
+        self._flights: dict[str, _Flight] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
         with self._lock:
             return len(self._entries)
 
+    def _cached(self, url: str, now: datetime) -> RSAPublicKey | None:
+        """The cached key, or None; raises Rejected for a recently refused URL. Lock held."""
+        cached = self._entries.get(url)
+        if cached is not None:
+            if cached.valid_at(now):
+                self._entries.move_to_end(url)
+                return cached.key
+            del self._entries[url]
+        refusal = self._refused.get(url)
+        if refusal is not None:
+            if now < refusal.until:
+                raise Rejected(refusal.reason)
+            del self._refused[url]
+        return None
+
     def key_for(self, url: str) -> RSAPublicKey:
         now = utc(self.clock())
         with self._lock:
-            cached = self._entries.get(url)
-            if cached is not None:
-                if cached.valid_at(now):
-                    self._entries.move_to_end(url)
-                    return cached.key
-                del self._entries[url]
-        # Fetch and validate outside the lock: a slow download must not stall warm requests.
+            key = self._cached(url, now)
+            if key is not None:
+                return key
+            flight = self._flights.get(url)
+            leader = flight is None
+            if flight is None:
+                flight = self._flights[url] = _Flight()
+        if not leader:
+            flight.done.wait(FETCH_TIMEOUT)
+            with self._lock:
+                key = self._cached(url, now)
+            if key is None:
+                raise Rejected("could not fetch the certificate chain")
+            return key
+        try:
+            # Outside the lock: a slow download must not stall warm requests.
+            signing = self._download(url, now)
+        except Rejected as rejected:
+            with self._lock:
+                until = now + timedelta(seconds=NEGATIVE_SECONDS)
+                self._refused[url] = _Refusal(rejected.reason, until)
+                self._refused.move_to_end(url)
+                while len(self._refused) > self.negative_size:
+                    self._refused.popitem(last=False)
+            raise
+        else:
+            with self._lock:
+                self._entries[url] = signing
+                self._entries.move_to_end(url)
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+            return signing.key
+        finally:
+            with self._lock:
+                self._flights.pop(url, None)
+            flight.done.set()
+
+    def _download(self, url: str, now: datetime) -> SigningKey:
         try:
             pem = self.fetch(url)
         except Exception as error:  # any network, HTTP or size failure
             raise Rejected("could not fetch the certificate chain") from error
-        signing = validate_chain(pem, self.roots, now)
-        with self._lock:
-            self._entries[url] = signing
-            self._entries.move_to_end(url)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
-        return signing.key
+        return validate_chain(pem, self.roots, now)
