@@ -30,6 +30,7 @@ SIGNING_NAME = "echo-api.amazon.com"
 CERT_HOST = "s3.amazonaws.com"
 CERT_PATH_PREFIX = "/echo.api/"
 MAX_CHAIN_BYTES = 64 * 1024
+MIN_RSA_BITS = 2048  # the signing key; Amazon's is 2048 bits
 FETCH_TIMEOUT = 2.0  # seconds; Alexa wants the whole answer within about 8 s
 SYSTEM_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 
@@ -181,6 +182,8 @@ def validate_chain(pem: bytes, roots: list[x509.Certificate], now: datetime) -> 
     key = leaf.public_key()
     if not isinstance(key, RSAPublicKey):
         raise Rejected("certificate key is not RSA")
+    if key.key_size < MIN_RSA_BITS:
+        raise Rejected(f"certificate key is shorter than {MIN_RSA_BITS} bits")
     if not roots:
         raise Rejected("certificate chain is not trusted")
     verifier = (
@@ -190,14 +193,20 @@ def validate_chain(pem: bytes, roots: list[x509.Certificate], now: datetime) -> 
         .build_server_verifier(verification.DNSName(SIGNING_NAME))
     )
     try:
-        verifier.verify(leaf, intermediates)
+        path = verifier.verify(leaf, intermediates)
     except verification.VerificationError as error:
         # The leaf's own dates and name were checked above, so what is left is the chain:
         # an intermediate out of its dates, or no path to a trusted root.
         if "not valid at validation time" in str(error):
             raise Rejected("certificate chain is not valid at this time") from error
         raise Rejected("certificate chain is not trusted") from error
-    return SigningKey(key, leaf.not_valid_before_utc, leaf.not_valid_after_utc)
+    # The key is good only while every certificate of the validated path is (issue 10,
+    # finding 5): a cached key must not outlive its intermediate.
+    return SigningKey(
+        key,
+        max(cert.not_valid_before_utc for cert in path),
+        min(cert.not_valid_after_utc for cert in path),
+    )
 
 
 NEGATIVE_SECONDS = 60.0
