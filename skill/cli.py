@@ -16,13 +16,14 @@ def lint_content(args: argparse.Namespace) -> int:
     from skill.content.loader import CONTENT_DIR, check_directory
 
     directory = Path(args.directory) if args.directory else CONTENT_DIR
+    shown = args.directory or "the shipped content (package skill.content)"
     problems = check_directory(directory)
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {shown}", file=sys.stderr)
         return 1
-    print(f"content OK: {directory}")
+    print(f"content OK: {shown}")
     return 0
 
 

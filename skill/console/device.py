@@ -6,10 +6,12 @@ session (reason EXCEEDED_MAX_REPROMPTS), and an unmatched line is a FallbackInte
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
+from functools import cache
+from importlib.resources import files
 from typing import Any
 
 from skill.alexa.household import session_state
@@ -18,7 +20,14 @@ from skill.console.matcher import UtteranceMatcher
 from skill.speech.ssml import ssml_to_text
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
-MODEL_PATH = Path(__file__).resolve().parents[2] / "interaction_models" / "en-US.json"
+
+
+@cache
+def default_matcher(locale: str = "en-US") -> UtteranceMatcher:
+    """The shipped interaction model of ``locale``, read as package data (the top-level
+    interaction_models/ folder, installed as the package skill.interaction_models)."""
+    model = files("skill.interaction_models").joinpath(f"{locale}.json")
+    return UtteranceMatcher(json.loads(model.read_text(encoding="utf-8")))
 
 
 @dataclass(frozen=True)
@@ -70,7 +79,7 @@ class Device:
         self.handler = handler
         self.user_id = user_id
         self.device_id = device_id
-        self.matcher = matcher or UtteranceMatcher.from_file(MODEL_PATH)
+        self.matcher = matcher or default_matcher()
         self.clock = clock or (lambda: datetime.now(UTC))
         self.session: Session | None = None
         self.silences = 0

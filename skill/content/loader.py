@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from skill.content.lint import FILES, Problem, validate
 from skill.content.model import Beat, Content, Exercise, Plan, Question, Step
 
-CONTENT_DIR = Path(__file__).parent
+#: The shipped content: package data, so an installed wheel reads the same files. A folder
+#: given by a writer (a pathlib.Path) works wherever this takes a Traversable.
+CONTENT_DIR: Traversable = files("skill.content")
 
 
 class ContentError(Exception):
@@ -21,11 +24,11 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def read_files(directory: Path) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+def read_files(directory: Traversable) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
     raw: dict[str, dict[str, Any]] = {}
     problems = []
     for name in FILES:
-        path = directory / name
+        path = directory.joinpath(name)
         try:
             raw[name] = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -37,7 +40,7 @@ def read_files(directory: Path) -> tuple[dict[str, dict[str, Any]], list[Problem
     return raw, problems
 
 
-def check_directory(directory: Path = CONTENT_DIR) -> list[Problem]:
+def check_directory(directory: Traversable = CONTENT_DIR) -> list[Problem]:
     raw, problems = read_files(directory)
     return problems or validate(raw)
 
@@ -92,7 +95,7 @@ def build(raw: dict[str, dict[str, Any]]) -> Content:
     return Content(exercises, plans, questions, pauses, phrases)
 
 
-def load_content(directory: Path = CONTENT_DIR) -> Content:
+def load_content(directory: Traversable = CONTENT_DIR) -> Content:
     raw, problems = read_files(directory)
     problems = problems or validate(raw)
     if problems:
