@@ -26,8 +26,8 @@ from skill.content.loader import (
 from skill.content.model import Content
 from skill.engine.conversation import handle
 from skill.engine.events import Event
-from skill.engine.reply import estimated_seconds
 from skill.engine.state import State
+from skill.speech.timing import estimated_seconds
 
 AUDIO_CAP_SECONDS = 240  # Alexa plays at most this much audio in one response
 QUESTION_LINE = re.compile(r'^(\w+) = "', re.MULTILINE)

@@ -20,7 +20,7 @@ from skill.engine import plan as plans
 from skill.engine.conversation import handle
 from skill.engine.events import KINDS, Event
 from skill.engine.names import MAX_NAME_CHARS, NameProblem, clean_name
-from skill.engine.reply import Pause, Reply, estimated_seconds, silence_seconds
+from skill.engine.reply import Reply
 from skill.engine.state import MAX_TURN_SECONDS, State
 from skill.speech.ssml import (
     MAX_BREAK_SECONDS,
@@ -30,6 +30,7 @@ from skill.speech.ssml import (
     to_ssml,
     to_text,
 )
+from skill.speech.timing import Pause, estimated_seconds, silence_seconds
 
 CONTENT = default_content()
 START = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)

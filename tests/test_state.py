@@ -55,9 +55,16 @@ def test_a_version_1_item_still_loads_with_its_place_and_history() -> None:
     assert milestone(state, date(2026, 11, 23)) == ("week_streak", {"count": "4"})
 
 
-def test_an_item_from_a_newer_skill_keeps_what_it_understands_and_says_so() -> None:
-    state, damaged = load_state({"v": 99, "names": ["Sam", "Alex"], "hologram": True})
-    assert damaged and state.names == ("Sam", "Alex")
+def test_finding_7_a_newer_record_is_kept_as_it_is() -> None:
+    """A record written by a newer version (a rollback, a mixed deploy) is read for what this
+    version understands, without an apology; what it does not understand is written back
+    untouched, and its version is never lowered."""
+    newer = {"v": 99, "names": ["Sam", "Alex"], "hologram": {"x": [1, 2]}, "phase": "ready"}
+    state, damaged = load_state(newer)
+    assert not damaged and state.names == ("Sam", "Alex")
+    written = state.replace(turn_seconds=60).to_dict()
+    assert written["v"] == 99 and written["hologram"] == {"x": [1, 2]}
+    assert written["turn_seconds"] == 60 and written["names"] == ["Sam", "Alex"]
 
 
 def test_damaged_items_are_reset_or_salvaged_never_crash() -> None:

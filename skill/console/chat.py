@@ -10,6 +10,7 @@ from typing import TextIO
 from skill.alexa.requestlog import RequestLog
 from skill.alexa.skill import skill_builder
 from skill.console.device import Device, Turn
+from skill.content.loader import default_content
 from skill.engine.conversation import describe
 from skill.engine.state import State
 from skill.store.sqlite import SqliteStore
@@ -24,7 +25,7 @@ Alexa's silences are shown as [pause 10s]; nothing waits them out here.
 def status_line(turn: Turn) -> str:
     if not isinstance(turn.state, dict) or not turn.state:
         return ""
-    info = describe(State.from_dict(turn.state))
+    info = describe(State.from_dict(turn.state), default_content())
     if info["phase"] != "beat":
         return f"({info['phase']})"
     return f"(step {info['step']}: {info['exercise']} · turn: {info['turn']})"

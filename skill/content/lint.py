@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from skill.content import rules
-from skill.engine.reply import Pause, estimated_seconds
+from skill.speech.timing import Pause, estimated_seconds
 
 FILES = ("exercises.toml", "questions.toml", "pauses.toml", "phrases.toml")
 

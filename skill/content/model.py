@@ -3,17 +3,38 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Who(StrEnum):
+    """Who a beat is for: tonight's first speaker, the second, or both together."""
+
+    FIRST = "first"
+    SECOND = "second"
+    BOTH = "both"
+
+
+class Source(StrEnum):
+    """Where a beat's words come from besides its prompt."""
+
+    PROMPT = ""  # the prompt alone
+    QUESTION = "question"  # a question drawn from the deck
+    PAUSE = "pause"  # a breathing script of the step's length
 
 
 @dataclass(frozen=True)
 class Beat:
     """One turn of an exercise: a prompt for someone, then a floor of silence."""
 
-    who: str  # "first", "second" or "both"
+    who: Who
     prompts: tuple[str, ...]
     floor: int | None  # seconds of silence; None means the couple's turn length
-    source: str = ""  # "", "question" or "pause"
+    source: Source = Source.PROMPT
     after: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:  # the loader passes the files' strings
+        object.__setattr__(self, "who", Who(self.who))
+        object.__setattr__(self, "source", Source(self.source))
 
 
 @dataclass(frozen=True)

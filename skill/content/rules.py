@@ -3,6 +3,8 @@ each kind of text may use. The validator checks the files against these rules.""
 
 from __future__ import annotations
 
+from skill.content.model import Source, Who
+
 # Every phrase key the skill uses, with the placeholders its variants may contain.
 PHRASE_PLACEHOLDERS: dict[str, frozenset[str]] = {
     key: frozenset(names)
@@ -111,5 +113,5 @@ BEAT_PLACEHOLDERS = {
     "both": frozenset({"first", "second"}),
 }
 QUESTION_PLACEHOLDERS = frozenset({"other"})
-SOURCES = ("", "question", "pause")
-WHO = ("first", "second", "both")
+SOURCES = tuple(Source)
+WHO = tuple(Who)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from skill.content.model import Beat, Content, Exercise, Plan, Step
+from skill.content.model import Beat, Content, Exercise, Plan, Step, Who
 from skill.engine.state import State
 
 SINGLE_PREFIX = "ex:"
@@ -92,10 +92,10 @@ def order(state: State) -> tuple[str, str]:
 
 
 def speaker(state: State, beat: Beat) -> str | None:
-    if beat.who == "both" or len(state.names) != 2:
+    if beat.who == Who.BOTH or len(state.names) != 2:
         return None
     first, second = order(state)
-    return first if beat.who == "first" else second
+    return first if beat.who == Who.FIRST else second
 
 
 def listener(state: State, beat: Beat) -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from skill.engine.state import KEEP_RECENT, SCHEMA_VERSION, WEEK_BITS, State
 
@@ -48,27 +48,44 @@ def v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: v1_to_v2}
+def v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """v2 called the couple's preferred plan "length"."""
+    data = dict(data)
+    if "length" in data:
+        data["preferred_plan"] = data.pop("length")
+    data["v"] = 3
+    return data
 
 
-def load_state(data: Any) -> tuple[State, bool]:
-    """The state to continue from, and whether something stored had to be dropped
-    (so that the couple can be told, once, in words)."""
-    if not isinstance(data, dict) or data.get("damaged"):
-        return State(), True
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: v1_to_v2, 2: v2_to_v3}
+
+
+class Restored(NamedTuple):
+    """A stored record read back: the state to continue from, and whether something stored
+    had to be dropped (so that the couple can be told, once, in words)."""
+
+    state: State
+    damaged: bool
+
+
+def load_state(data: Any) -> Restored:
+    """Anything but a dict (the stores hand over an unreadable record as a typed marker)
+    starts afresh, damaged. A record of a newer schema is read for what this version
+    understands and keeps the rest (State.foreign): it is not damaged."""
+    if not isinstance(data, dict):
+        return Restored(State(), True)
     version = data.get("v")
     if not isinstance(version, int) or isinstance(version, bool):
         state, _ = State.parse(data)
-        return state, True
-    damaged = version > SCHEMA_VERSION  # written by a newer skill: keep what we understand
+        return Restored(state, True)
     while version < SCHEMA_VERSION:
         migrate = MIGRATIONS.get(version)
         if migrate is None:
-            return State(), True
+            return Restored(State(), True)
         try:
             data = migrate(data)
         except (TypeError, ValueError, AttributeError):
-            return State(), True
+            return Restored(State(), True)
         version = data["v"]
     state, dropped = State.parse(data)
-    return state, damaged or bool(dropped)
+    return Restored(state, bool(dropped))

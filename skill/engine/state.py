@@ -1,17 +1,19 @@
 """The couple's state: everything the engine needs to continue, and nothing it can derive.
 
 It is stored compactly (fields at their default are left out) with a schema version; older
-versions are migrated on load (schema.py)."""
+versions are migrated on load (schema.py). A record written by a newer version is kept as it
+is: the fields this version does not know ride along untouched, and its version is never
+lowered (a rollback or a mixed deploy must not lose what the newer code wrote)."""
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
-SCHEMA_VERSION = 2
-PHASES = ("new", "names", "confirm_names", "ready", "beat", "done")
+SCHEMA_VERSION = 3
 DEFAULT_TURN_SECONDS = 45
 MIN_TURN_SECONDS = 15
 MAX_TURN_SECONDS = 90
@@ -19,17 +21,37 @@ KEEP_RECENT = 8  # dates of the latest completed check-ins
 WEEK_BITS = 64  # weeks of history kept for the forgiving streak
 
 
+class Phase(StrEnum):
+    NEW = "new"  # nothing known yet
+    NAMES = "names"  # asking for the two first names
+    CONFIRM_NAMES = "confirm_names"  # "So that's Sam and Alex?"
+    READY = "ready"  # names known, nothing started
+    BEAT = "beat"  # inside a plan: an exercise's turn
+    DONE = "done"  # tonight's plan is finished
+
+
+PHASES = tuple(Phase)
+
+
+class Asking(StrEnum):
+    """A yes/no question left open for the next answer."""
+
+    NOTHING = ""
+    FORGET = "forget"  # "forget us?"
+    SUPPORT = "support"  # "stop for tonight?" after the support answer
+
+
 @dataclass(frozen=True)
 class State:
     names: tuple[str, ...] = ()  # the two partners, once confirmed
     heard: tuple[str, ...] = ()  # names heard during onboarding, not yet confirmed
-    phase: str = "new"
+    phase: Phase = Phase.NEW
     plan: str = "quick"  # a plan id, or "ex:<exercise id>" for one exercise on its own
     step: int = 0
     beat: int = 0  # index into the step's beats, repeated for each round
     swapped: bool = False  # the couple switched who goes first in this check-in
     started: int = 0  # check-ins begun; its parity rotates who goes first
-    length: str = "quick"  # the plan the couple prefers
+    preferred_plan: str = "quick"  # the plan id the couple chose last
     turn_seconds: int = DEFAULT_TURN_SECONDS
     seed: int = 0
     question: str = ""  # the question of the current beat
@@ -42,8 +64,18 @@ class State:
     week: str = ""  # ISO date of the Monday of the latest week with a completed check-in
     weeks: int = 0  # bit i set: a check-in completed i weeks before `week`
     recent: tuple[str, ...] = ()  # ISO dates of the latest completed check-ins, oldest first
-    asking: str = ""  # a pending yes/no question: "forget" or "support"
+    asking: Asking = Asking.NOTHING
     updated: str = ""  # ISO timestamp of the last change
+    # Written by a newer version: its schema number and the fields this version does not
+    # know, stored again exactly as read.
+    newer_schema: int = 0
+    foreign: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        for name, kind in (("phase", Phase), ("asking", Asking)):
+            value = getattr(self, name)
+            if type(value) is not kind:
+                object.__setattr__(self, name, kind(value))
 
     def replace(self, **changes: Any) -> State:
         """A copy with some fields changed (dataclasses.replace, about ten times cheaper:
@@ -51,17 +83,21 @@ class State:
         unknown = changes.keys() - FIELD_NAMES
         if unknown:
             raise TypeError(f"State has no field {sorted(unknown)[0]!r}")
+        for name, kind in (("phase", Phase), ("asking", Asking)):
+            if name in changes and type(changes[name]) is not kind:
+                changes[name] = kind(changes[name])
         copy = object.__new__(State)
         copy.__dict__.update(self.__dict__, **changes)
         return copy
 
     def to_dict(self) -> dict[str, Any]:
-        """Compact: only the fields that differ from a new couple's, plus the schema version."""
-        data: dict[str, Any] = {"v": SCHEMA_VERSION}
+        """Compact: only the fields that differ from a new couple's, plus the schema version
+        (and, for a record a newer version wrote, what that version kept)."""
+        data: dict[str, Any] = {**self.foreign, "v": max(SCHEMA_VERSION, self.newer_schema)}
         for name, default in DEFAULTS:
             value = getattr(self, name)
             if value != default:
-                data[name] = list(value) if type(value) is tuple else value
+                data[name] = stored_form(value)
         return data
 
     @classmethod
@@ -82,6 +118,12 @@ class State:
                 dropped.append(name)
             else:
                 values[name] = value
+        if "phase" in dropped and len(values.get("names", ())) == 2:
+            values["phase"] = Phase.READY  # an unknown phase: start tonight's check-in afresh
+        version = data.get("v")
+        if type(version) is int and version > SCHEMA_VERSION:
+            values["newer_schema"] = version
+            values["foreign"] = {k: v for k, v in data.items() if k not in KNOWN_KEYS}
         state = cls(**values)
         repaired = state.repaired()
         if repaired is not state:
@@ -99,13 +141,11 @@ class State:
             fixes["names"] = ()
         if len(self.heard) > 2:
             fixes["heard"] = ()
-        if self.phase not in PHASES:
-            fixes["phase"] = "ready" if len(self.names) == 2 else "new"
         names = fixes.get("names", self.names)
-        if not names and fixes.get("phase", self.phase) in ("ready", "beat", "done"):
-            fixes["phase"] = "new"
-        if fixes.get("phase", self.phase) == "confirm_names" and len(self.heard) != 2:
-            fixes["phase"] = "names"
+        if not names and self.phase in (Phase.READY, Phase.BEAT, Phase.DONE):
+            fixes["phase"] = Phase.NEW
+        if fixes.get("phase", self.phase) == Phase.CONFIRM_NAMES and len(self.heard) != 2:
+            fixes["phase"] = Phase.NAMES
         if not MIN_TURN_SECONDS <= self.turn_seconds <= MAX_TURN_SECONDS:
             fixes["turn_seconds"] = DEFAULT_TURN_SECONDS
         for name in ("step", "beat", "started", "completed", "seed", "deck_pos", "month_count"):
@@ -113,21 +153,36 @@ class State:
                 fixes[name] = 0
         if not 0 <= self.weeks < 2**WEEK_BITS:
             fixes["weeks"] = 0
-        if self.asking not in ("", "forget", "support"):
-            fixes["asking"] = ""
         if len(self.recent) > KEEP_RECENT:
             fixes["recent"] = self.recent[-KEEP_RECENT:]
         return self.replace(**fixes) if fixes else self
 
 
 DEFAULTS: tuple[tuple[str, Any], ...] = tuple(
-    (f.name, f.default) for f in dataclasses.fields(State)
+    (f.name, f.default)
+    for f in dataclasses.fields(State)
+    if f.name not in ("foreign", "newer_schema")
 )
-FIELD_NAMES = frozenset(name for name, _ in DEFAULTS)
+FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(State))
+KNOWN_KEYS = frozenset({"v", *(name for name, _ in DEFAULTS)})
+
+
+def stored_form(value: Any) -> Any:
+    """A field's value as JSON and DynamoDB take it: lists, plain strings, numbers."""
+    if type(value) is tuple:
+        return list(value)
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
 
 
 def coerce(value: Any, expected: Any) -> Any:
     """The value in the type of the field's default, or None when it cannot be trusted."""
+    if isinstance(expected, StrEnum):
+        try:
+            return type(expected)(value)
+        except ValueError:
+            return None
     if isinstance(expected, tuple):
         if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
             return tuple(value)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from skill.engine.reply import Part, Pause
+from skill.speech.timing import Part, Pause
 
 MAX_BREAK_SECONDS = 10
 MAX_SSML_CHARS = 8000

@@ -1,0 +1,149 @@
+"""Saying a beat of an exercise: its intro, prompt, question or breathing script, the floor
+of silence, and the line that hands over to what comes next. Moving through a plan
+(entering a beat, advancing, beginning tonight's check-in) lives here too, since each move
+ends by saying the beat it arrives at."""
+
+from __future__ import annotations
+
+from skill.content.model import Source
+from skill.content.rules import AUDIO_BUDGET
+from skill.engine import plan as plans
+from skill.engine.context import Ctx
+from skill.engine.deck import draw_question
+from skill.engine.history import milestone, record_completion
+from skill.engine.outcome import Outcome, reply
+from skill.engine.plan import Position
+from skill.engine.state import Asking, Phase, State
+from skill.engine.variants import pick
+from skill.engine.words import MINUTE_WORDS, say
+from skill.speech.timing import Part, Pause, estimated_seconds
+
+
+def enter(state: State, ctx: Ctx, step: int, beat: int) -> State:
+    """Move to a beat, drawing a fresh question when the beat asks one."""
+    state = state.replace(step=step, beat=beat)
+    if plans.current(state, ctx.content).beat.source == Source.QUESTION:
+        state = draw_question(state, ctx.content)
+    return state
+
+
+def where(state: State, pos: Position) -> str:
+    """The exercise, and whose turn it is: "the gratitude round, Sam's turn"."""
+    name = plans.speaker(state, pos.beat)
+    return f"{pos.exercise.title}, {name}'s turn" if name else pos.exercise.title
+
+
+def body(state: State, ctx: Ctx, intro: bool) -> tuple[list[Part], Position]:
+    """The beat's own words and silences, without the hand-over line."""
+    content = ctx.content
+    pos = plans.current(state, content)
+    keys = (state.seed, state.started, state.step, state.beat)
+    parts: list[Part] = []
+    if intro and pos.beat_index == 0:
+        minutes = MINUTE_WORDS.get(pos.minutes, "short")
+        parts.append(pick(pos.exercise.intro, *keys, "intro").format(minutes=minutes))
+    first, second = plans.order(state)
+    values = {
+        "first": first,
+        "second": second,
+        "speaker": plans.speaker(state, pos.beat) or "",
+        "other": plans.listener(state, pos.beat) or "",
+    }
+    if pos.beat.source == Source.PAUSE:
+        for line in content.pauses[pos.minutes]:
+            parts.append(Pause(line) if isinstance(line, int) else line)
+    else:
+        if pos.beat.source == Source.QUESTION:
+            question = content.questions.get(state.question)
+            text = question.text if question else ""
+            values["question"] = text.format(other=values["other"])
+        parts.append(pick(pos.beat.prompts, *keys, "prompt").format(**values))
+    floor = state.turn_seconds if pos.beat.floor is None else pos.beat.floor
+    if floor:
+        parts.append(Pause(floor))
+    if pos.beat.after:
+        parts.append(pick(pos.beat.after, *keys, "after").format(**values))
+    return parts, pos
+
+
+def ask_line(state: State, ctx: Ctx) -> str:
+    """The question that ends a beat; empty when the beat ends the plan."""
+    following = plans.following(state, ctx.content)
+    if following is None:
+        return ""
+    nxt = plans.position(state, ctx.content, *following)
+    assert nxt is not None
+    if following[0] != state.step:
+        return say(ctx.content, state, "ready_next", title=nxt.exercise.title)
+    name = plans.speaker(state, nxt.beat)
+    if name:
+        return say(ctx.content, state, "ready_turn", next=name)
+    return say(ctx.content, state, "ready_beat")
+
+
+def turn_reprompt(state: State, ctx: Ctx, pos: Position) -> str:
+    name = plans.speaker(state, pos.beat)
+    if name:
+        return say(ctx.content, state, "turn_reprompt", speaker=name)
+    return say(ctx.content, state, "both_reprompt")
+
+
+def fit(lead: list[Part], parts: list[Part]) -> list[Part]:
+    """Drop lead-in lines (last first) until the response fits the audio budget."""
+    lead = list(lead)
+    while lead and estimated_seconds(tuple(lead + parts)) > AUDIO_BUDGET:
+        lead.pop()
+    return lead + parts
+
+
+def speak(state: State, ctx: Ctx, lead: list[Part], intro: bool = True) -> Outcome:
+    """Say the current beat after `lead`; the plan's last beat also says goodbye and
+    finishes the check-in."""
+    parts, pos = body(state, ctx, intro)
+    ask = ask_line(state, ctx)
+    if ask:
+        parts.append(ask)
+        return reply(state, *fit(lead, parts), reprompt=turn_reprompt(state, ctx, pos))
+    if plans.is_single(state):
+        parts.append(say(ctx.content, state, "single_done", title=pos.exercise.title))
+        done = state.replace(phase=Phase.DONE)
+    else:
+        parts.append(say(ctx.content, state, "goodbye_done"))
+        done = record_completion(state.replace(phase=Phase.DONE), ctx.now.date())
+    return reply(done, *fit(lead, parts), end=True)
+
+
+def advance(state: State, ctx: Ctx, lead: list[Part]) -> Outcome:
+    """On to the next beat (or the next step), and say it."""
+    following = plans.following(state, ctx.content)
+    if following is None:  # only a damaged state lands here: finish gently
+        goodbye = say(ctx.content, state, "goodbye_done")
+        return reply(state.replace(phase=Phase.DONE), goodbye, end=True)
+    return speak(enter(state, ctx, *following), ctx, lead)
+
+
+def begin(
+    state: State, ctx: Ctx, plan: str | None = None, welcome: bool = False, lead: Part = ""
+) -> Outcome:
+    """Start tonight's check-in (or one exercise) at its first beat."""
+    content = ctx.content
+    opening: list[Part] = [lead] if lead else []
+    story = milestone(state, ctx.now.date()) if welcome else None
+    if welcome:
+        first, second = state.names
+        opening.append(say(content, state, "welcome_back", first=first, second=second))
+    state = state.replace(
+        phase=Phase.BEAT,
+        plan=plan or state.preferred_plan,
+        started=state.started + 1,
+        swapped=False,
+        asking=Asking.NOTHING,
+        seed=state.seed or ctx.new_seed(),
+    )
+    state = enter(state, ctx, 0, 0)
+    if welcome:
+        if plans.speaker(state, plans.current(state, content).beat) is None:
+            opening.append(say(content, state, "goes_first", name=plans.order(state)[0]))
+        if story:
+            opening.append(say(content, state, story[0], **story[1]))
+    return speak(state, ctx, opening)
