@@ -5,7 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: chat test bench fuzz lint lint-content clean build-CheckInFunction check-template lambda-check
+.PHONY: chat test bench fuzz lint lint-content clean build-CheckInFunction lambda-dependencies \
+	lambda-bytecode check-template lambda-check
 
 $(STAMP): pyproject.toml bench/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,27 +49,49 @@ clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
 
 # --- AWS Lambda -------------------------------------------------------------------------
-# `sam build` runs this target (template.yaml: BuildMethod makefile). It needs make and a
-# Python 3 with pip on PATH; the wheels it fetches are the ones for the Lambda runtime
-# (Python 3.12 on arm64), whatever Python runs pip. boto3 comes with the Lambda runtime.
+# `sam build` runs this target (template.yaml: BuildMethod makefile). It needs make, a Python 3
+# with pip, and the runtime's Python 3.12 on PATH (or LAMBDA_PYTHON=/path/to/python3.12); the
+# wheels it fetches are the ones for the Lambda runtime (Python 3.12 on arm64), whatever Python
+# runs pip. boto3 comes with the Lambda runtime. skill/interaction_models is a symbolic link
+# (to interaction_models/): tar -h copies the files it points to.
 ARTIFACTS_DIR ?= build/lambda
+LAMBDA_REQUIREMENTS ?= lambda/requirements.txt
+# The Lambda runtime's Python: the artifact's bytecode must be compiled by the same version.
+LAMBDA_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12 \
+	/usr/bin/python3.12 /usr/local/bin/python3.12) python3.12)
+
 build-CheckInFunction:
 	rm -rf "$(ARTIFACTS_DIR)/skill"
 	mkdir -p "$(ARTIFACTS_DIR)"
 	cp lambda/lambda_function.py "$(ARTIFACTS_DIR)/"
-	tar -C . --exclude='__pycache__' -cf - skill | tar -C "$(ARTIFACTS_DIR)" -xf -
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target "$(ARTIFACTS_DIR)" \
+	tar -C . -h --exclude='__pycache__' -cf - skill | tar -C "$(ARTIFACTS_DIR)" -xf -
+	$(MAKE) --no-print-directory lambda-dependencies lambda-bytecode
+
+## lambda-dependencies: LAMBDA_REQUIREMENTS into ARTIFACTS_DIR, as wheels for the runtime
+lambda-dependencies:
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-compile \
+		--target "$(ARTIFACTS_DIR)" \
 		--platform manylinux2014_aarch64 --implementation cp --python-version 3.12 \
-		--only-binary=:all: -r lambda/requirements.txt
+		--only-binary=:all: -r "$(LAMBDA_REQUIREMENTS)"
+
+## lambda-bytecode: compile ARTIFACTS_DIR with Python 3.12, so a cold start compiles nothing.
+# Lambda's file system is read-only: without bytecode every cold start compiles every module
+# it imports (and ask-sdk-model's docstrings print SyntaxWarnings while compiling). The
+# unchecked-hash .pyc files are used as they are, whatever the files' times become in the zip.
+lambda-bytecode:
+	@$(LAMBDA_PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null || { \
+		echo "ERROR: the Lambda runtime's Python 3.12 was not found (LAMBDA_PYTHON=$(LAMBDA_PYTHON))." >&2; \
+		echo "ERROR: without it the artifact would ship no bytecode and every cold start would" >&2; \
+		echo "ERROR: compile every module. Install python3.12 or set LAMBDA_PYTHON." >&2; \
+		exit 1; }
+	$(LAMBDA_PYTHON) -W ignore -m compileall -q -j0 --invalidation-mode unchecked-hash \
+		"$(ARTIFACTS_DIR)"
 
 # The SAM CLI pins many packages of its own, so it gets a virtualenv of its own, outside the
 # source tree (sam build copies the tree).
 SAM_VENV ?= $(HOME)/.cache/our-checkin/sam-venv
 SAM_STAMP := $(SAM_VENV)/.installed
 SAM := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} $(SAM_VENV)/bin/sam
-# The Lambda runtime's Python, to check the artifact with; any Python 3 will do.
-LAMBDA_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12 \
-	/usr/bin/python3.12 /usr/local/bin/python3.12) $(PYTHON))
 
 $(SAM_STAMP):
 	$(PYTHON) -m venv $(SAM_VENV)
@@ -81,8 +104,8 @@ check-template: $(STAMP) $(SAM_STAMP)
 	$(VENV)/bin/cfn-lint template.yaml
 	$(SAM) validate --lint --template template.yaml
 
-## lambda-check: sam build without a container; the artifact imports and answers a launch
+## lambda-check: sam build without a container; run as Lambda runs it (python3.12 -I -S, no
+## bytecode writes), the artifact imports, compiles nothing, warns nothing, answers a launch
 lambda-check: $(SAM_STAMP)
 	$(SAM) build --build-in-source --template template.yaml
-	$(LAMBDA_PYTHON) -I -S -W ignore::SyntaxWarning lambda/check_artifact.py \
-		.aws-sam/build/CheckInFunction
+	$(LAMBDA_PYTHON) -I -S -B lambda/check_artifact.py .aws-sam/build/CheckInFunction
