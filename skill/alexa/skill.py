@@ -6,8 +6,14 @@ from __future__ import annotations
 import json
 import logging
 import time
+from typing import Any
 
-from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.dispatch_components import (
+    AbstractExceptionHandler,
+    AbstractRequestHandler,
+    AbstractRequestInterceptor,
+    AbstractResponseInterceptor,
+)
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_core.utils import is_request_type
@@ -26,19 +32,55 @@ from skill.store.base import Store
 log = logging.getLogger("checkin")
 
 
+LOG_FIELDS = "log_fields"  # request attribute: what the handler adds to the log line
+STARTED = "started"  # request attribute: when the request reached the skill
+
+
+def note(handler_input: HandlerInput, **fields: Any) -> None:
+    """Fields for this request's log line (intent names, phases, outcomes: never words)."""
+    handler_input.attributes_manager.request_attributes.setdefault(LOG_FIELDS, {}).update(fields)
+
+
+class StartClock(AbstractRequestInterceptor):
+    """Notes when the request arrived, for the latency in the log line."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        handler_input.attributes_manager.request_attributes[STARTED] = time.perf_counter()
+
+
+class LogLine(AbstractResponseInterceptor):
+    """Writes the one log line of a request that a handler answered. (An exception skips
+    response interceptors: RecoverInWords writes its own line through log_line.)"""
+
+    def __init__(self, request_log: RequestLog) -> None:
+        self.request_log = request_log
+
+    def process(self, handler_input: HandlerInput, response: Response | None) -> None:
+        log_line(self.request_log, handler_input)
+
+
+def log_line(request_log: RequestLog, handler_input: HandlerInput, **extra: Any) -> None:
+    attributes = handler_input.attributes_manager.request_attributes
+    request = getattr(handler_input.request_envelope, "request", None)
+    fields = {"request": getattr(request, "object_type", None), **attributes.get(LOG_FIELDS, {})}
+    fields.update(extra)
+    started = attributes.get(STARTED)
+    if started is not None:
+        fields["ms"] = round((time.perf_counter() - started) * 1000, 1)
+    request_log(**fields)
+
+
 class EventHandler(AbstractRequestHandler):
     """Base: run an engine event and turn the reply into an Alexa response."""
 
-    def __init__(self, store: Store, content: Content, request_log: RequestLog) -> None:
+    def __init__(self, store: Store, content: Content) -> None:
         self.store = store
         self.content = content
-        self.request_log = request_log
 
     def event(self, handler_input: HandlerInput) -> Event:
         raise NotImplementedError
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        started = time.perf_counter()
         event = self.event(handler_input)
         outcome, loaded = Household(handler_input, self.store, self.content).run(event)
         reply = outcome.reply
@@ -48,13 +90,12 @@ class EventHandler(AbstractRequestHandler):
         else:
             builder.ask(to_ssml((reply.reprompt or "",)))
         request = handler_input.request_envelope.request
-        self.request_log(
-            request=request.object_type,
+        note(
+            handler_input,
             intent=getattr(getattr(request, "intent", None), "name", None),
-            event=event.kind,
-            phase=outcome.state.phase,
+            event=str(event.kind),
+            phase=str(outcome.state.phase),
             outcome="unsaved" if loaded.dirty else ("ended" if reply.end_session else "ok"),
-            ms=round((time.perf_counter() - started) * 1000, 1),
         )
         return builder.response
 
@@ -82,10 +123,9 @@ class IntentHandler(EventHandler):
 class SessionEndedHandler(AbstractRequestHandler):
     """Saves what is unsaved; no speech may answer a SessionEndedRequest."""
 
-    def __init__(self, store: Store, content: Content, request_log: RequestLog) -> None:
+    def __init__(self, store: Store, content: Content) -> None:
         self.store = store
         self.content = content
-        self.request_log = request_log
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("SessionEndedRequest")(handler_input)
@@ -97,22 +137,18 @@ class SessionEndedHandler(AbstractRequestHandler):
             getattr(getattr(request, "error", None), "object_type", None), "value", None
         )
         Household(handler_input, self.store, self.content).flush()
-        self.request_log(request=request.object_type, reason=reason, error=error, outcome="ended")
+        note(handler_input, reason=reason, error=error, outcome="ended")
         return handler_input.response_builder.response
 
 
 class UnknownRequestHandler(AbstractRequestHandler):
     """Any other request type (display events, playback, system): an empty answer."""
 
-    def __init__(self, request_log: RequestLog) -> None:
-        self.request_log = request_log
-
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return True
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        request_type = handler_input.request_envelope.request.object_type
-        self.request_log(request=request_type, outcome="ignored")
+        note(handler_input, outcome="ignored")
         return handler_input.response_builder.response
 
 
@@ -130,7 +166,7 @@ class RecoverInWords(AbstractExceptionHandler):
         request = getattr(handler_input.request_envelope, "request", None)
         request_type = getattr(request, "object_type", None)
         line = {"request": request_type, "outcome": "error", "error": type(exception).__name__}
-        self.request_log(**line)
+        log_line(self.request_log, handler_input, outcome="error", error=line["error"])
         log.error(json.dumps(line))  # errors also reach the logging handlers, for alerting
         if request is None or request_type == "SessionEndedRequest":
             return handler_input.response_builder.response
@@ -151,7 +187,9 @@ def skill_builder(
     if skill_id:
         builder.skill_id = skill_id
     for handler in (LaunchHandler, IntentHandler, SessionEndedHandler):
-        builder.add_request_handler(handler(store, content, request_log))
-    builder.add_request_handler(UnknownRequestHandler(request_log))
+        builder.add_request_handler(handler(store, content))
+    builder.add_request_handler(UnknownRequestHandler())
     builder.add_exception_handler(RecoverInWords(content, request_log))
+    builder.add_global_request_interceptor(StartClock())
+    builder.add_global_response_interceptor(LogLine(request_log))
     return builder
