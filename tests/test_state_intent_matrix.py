@@ -11,6 +11,7 @@ Run with -s to see the size of the matrix; it is also written to the terminal.""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from datetime import datetime
@@ -19,7 +20,9 @@ import pytest
 
 from skill.content.loader import default_content
 from skill.engine import plan as plans
-from skill.engine.state import State
+from skill.engine.events import EventKind
+from skill.engine.routes import ANSWERS, ROUTES
+from skill.engine.state import Asking, Phase, State
 from tests.conftest import COUPLE_ID, Clock
 from tests.fuzzing import (
     INTENTS,
@@ -120,6 +123,8 @@ def test_every_state_answers_every_request_soundly(
     asks = model_requests()
     failures: list[str] = []
     pairs = 0
+    routes_taken: set[tuple[Phase, EventKind]] = set()
+    answers_taken: set[tuple[Asking, EventKind]] = set()
     started = datetime.now()
     with caplog.at_level(logging.INFO, logger="checkin"):
         for snapshot in states:
@@ -135,8 +140,13 @@ def test_every_state_answers_every_request_soundly(
                 problems = response_problems(
                     response, silent=ask.ends_session, spoken=not ask.ends_session
                 )
-                errors = error_outcomes(caplog.records, capsys.readouterr().out)
+                out = capsys.readouterr().out
+                errors = error_outcomes(caplog.records, out)
                 problems += [f"error handler ran: {line}" for line in errors]
+                for kind in events_logged(out):
+                    routes_taken.add((Phase(snapshot.phase), kind))
+                    if snapshot.state.get("asking"):
+                        answers_taken.add((Asking(snapshot.state["asking"]), kind))
                 failures += [f"{snapshot.name} x {ask.label}: {p}" for p in problems]
     seconds = (datetime.now() - started).total_seconds()
     summary = (
@@ -148,6 +158,25 @@ def test_every_state_answers_every_request_soundly(
         print(f"\n{summary}")
     assert not failures, f"{len(failures)} unsound answers:\n" + "\n".join(failures[:40])
     assert pairs == len(states) * len(asks)
+    # Every route of the engine's table, and every answer to a pending question, was taken
+    # by some request of the matrix.
+    missing = sorted(f"{phase}/{kind}" for phase, kind in set(ROUTES) - routes_taken)
+    assert not missing, f"routes no request took: {missing}"
+    unanswered = sorted(f"{asking}/{kind}" for asking, kind in set(ANSWERS) - answers_taken)
+    assert not unanswered, f"answers no request gave: {unanswered}"
+
+
+def events_logged(stdout: str) -> list[EventKind]:
+    """The engine events named by the request log lines of one request."""
+    kinds = []
+    for line in stdout.splitlines():
+        try:
+            fields = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(fields, dict) and fields.get("event"):
+            kinds.append(EventKind(fields["event"]))
+    return kinds
 
 
 def test_matrix_summary(states: list[Snapshot], capsys: pytest.CaptureFixture[str]) -> None:
