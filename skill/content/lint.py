@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from skill.content import rules
+from skill.content.model import Source, Who
 from skill.speech.timing import Pause, estimated_seconds
 
 FILES = ("exercises.toml", "questions.toml", "pauses.toml", "phrases.toml")
@@ -93,57 +94,66 @@ def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+BEAT_FILE = "exercises.toml"
+
+
 def check_beat(entry: str, beat: Any, pause_source_ok: bool) -> list[Problem]:
-    file = "exercises.toml"
     if not isinstance(beat, dict):
-        return [Problem(file, entry, "must be a table with who, prompts and floor")]
+        return [Problem(BEAT_FILE, entry, "must be a table with who, prompts and floor")]
+    problems, who, source = check_who_and_source(entry, beat, pause_source_ok)
+    problems += check_beat_prompts(entry, beat.get("prompts"), who, source)
+    floor = beat.get("floor")
+    if floor != "turn" and not (is_int(floor) and 0 <= floor <= rules.MAX_FLOOR):
+        message = f'floor must be "turn" or seconds from 0 to {rules.MAX_FLOOR}'
+        problems.append(Problem(BEAT_FILE, entry, message))
+    if source == Source.PAUSE and floor != 0:
+        message = "floor must be 0: the script's own silences are the pause"
+        problems.append(Problem(BEAT_FILE, entry, message))
+    if "after" in beat:
+        allowed = rules.BEAT_PLACEHOLDERS[who]
+        problems += check_variants(BEAT_FILE, f"{entry} after", beat["after"], allowed)
+    return problems + unknown_keys(
+        BEAT_FILE, entry, beat, {"who", "prompts", "floor", "source", "after"}
+    )
+
+
+def check_who_and_source(
+    entry: str, beat: dict[str, Any], pause_source_ok: bool
+) -> tuple[list[Problem], Who, Source | None]:
+    """Who the beat is for and where its words come from (an unknown `who` is taken as
+    both, an unknown source as None, so that the other checks can go on)."""
     problems = []
     who = beat.get("who")
     if who not in rules.WHO:
-        problems.append(Problem(file, entry, f"who must be one of {', '.join(rules.WHO)}"))
-        who = "both"
+        problems.append(Problem(BEAT_FILE, entry, f"who must be one of {', '.join(rules.WHO)}"))
+        who = Who.BOTH
     source = beat.get("source", "")
     if source not in rules.SOURCES:
-        problems.append(Problem(file, entry, "source must be question, pause, or left out"))
-    if source == "pause" and not pause_source_ok:
-        problems.append(Problem(file, entry, "source pause belongs to the mindful pause only"))
-    if source == "pause" and beat.get("floor") != 0:
-        problems.append(
-            Problem(file, entry, "floor must be 0: the script's own silences are the pause")
-        )
-    if source == "question" and who == "both":
-        problems.append(
-            Problem(
-                file, entry, 'a question is asked to one partner: who must be "first" or "second"'
-            )
-        )
+        problems.append(Problem(BEAT_FILE, entry, "source must be question, pause, or left out"))
+        source = None
+    if source == Source.PAUSE and not pause_source_ok:
+        problems.append(Problem(BEAT_FILE, entry, "source pause belongs to the mindful pause only"))
+    if source == Source.QUESTION and who == Who.BOTH:
+        message = 'a question is asked to one partner: who must be "first" or "second"'
+        problems.append(Problem(BEAT_FILE, entry, message))
+    return problems, Who(who), None if source is None else Source(source)
+
+
+def check_beat_prompts(entry: str, prompts: Any, who: Who, source: Source | None) -> list[Problem]:
+    if source == Source.PAUSE:
+        if isinstance(prompts, list):
+            return []
+        return [Problem(BEAT_FILE, entry, 'prompts must be a list (use [""])')]
     allowed = set(rules.BEAT_PLACEHOLDERS[who])
-    if source == "question":
-        allowed.add("question")
-    prompts = beat.get("prompts")
-    if source == "pause":
-        if not isinstance(prompts, list):
-            problems.append(Problem(file, entry, 'prompts must be a list (use [""])'))
-    else:
-        problems += check_variants(file, f"{entry} prompts", prompts, allowed)
-        if source == "question" and isinstance(prompts, list):
-            for i, text in enumerate(prompts, 1):
-                if isinstance(text, str) and "{question}" not in text:
-                    problems.append(
-                        Problem(file, f"{entry} prompts variant {i}", "must include {question}")
-                    )
-    floor = beat.get("floor")
-    if floor != "turn" and not (is_int(floor) and 0 <= floor <= rules.MAX_FLOOR):
-        problems.append(
-            Problem(file, entry, f'floor must be "turn" or seconds from 0 to {rules.MAX_FLOOR}')
-        )
-    if "after" in beat:
-        problems += check_variants(
-            file, f"{entry} after", beat["after"], rules.BEAT_PLACEHOLDERS[who]
-        )
-    return problems + unknown_keys(
-        file, entry, beat, {"who", "prompts", "floor", "source", "after"}
-    )
+    if source != Source.QUESTION:
+        return check_variants(BEAT_FILE, f"{entry} prompts", prompts, allowed)
+    problems = check_variants(BEAT_FILE, f"{entry} prompts", prompts, allowed | {"question"})
+    for i, text in enumerate(prompts if isinstance(prompts, list) else [], 1):
+        if isinstance(text, str) and "{question}" not in text:
+            problems.append(
+                Problem(BEAT_FILE, f"{entry} prompts variant {i}", "must include {question}")
+            )
+    return problems
 
 
 def check_exercises(raw: dict[str, Any]) -> list[Problem]:
