@@ -18,7 +18,12 @@ from skill.store import store_from_env
 
 logging.getLogger("checkin").setLevel(os.environ.get("LOG_LEVEL", "INFO"))
 
+# The skill-ID rule is skill.alexa.guard's, the same for Lambda and the web service. On Lambda
+# the function's Alexa trigger (template.yaml) also names the skill, so a missing SKILL_ID is
+# warned about rather than fatal.
 SKILL_ID = os.environ.get("SKILL_ID") or None
-lambda_handler = guarded(
-    skill_builder(store_from_env(), skill_id=SKILL_ID).lambda_handler(), SKILL_ID
-)
+if SKILL_ID is None:
+    logging.getLogger("checkin").warning(
+        '{"event": "config", "warning": "SKILL_ID is not set: the skill ID is not checked"}'
+    )
+lambda_handler = guarded(skill_builder(store_from_env()).lambda_handler(), SKILL_ID)

@@ -80,9 +80,17 @@ def serve(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
+    if args.any_skill and not is_loopback(args.host):
+        print(f"refusing --any-skill on {args.host}: loopback only", file=sys.stderr)
+        return 2
+    from skill.alexa.guard import NoSkillId
     from skill.web import create_app
 
-    app = create_app(verify=not args.no_verify)
+    try:
+        app = create_app(verify=not args.no_verify, any_skill=args.any_skill)
+    except NoSkillId as error:
+        print(f"refusing to serve: {error}", file=sys.stderr)
+        return 2
     host = f"[{args.host}]" if ":" in args.host else args.host
     state = "OFF" if args.no_verify else "on"
     print(
@@ -126,6 +134,11 @@ def main(argv: list[str] | None = None) -> int:
         "--no-verify",
         action="store_true",
         help="skip Alexa request verification (development only; loopback hosts only)",
+    )
+    p.add_argument(
+        "--any-skill",
+        action="store_true",
+        help="serve without SKILL_ID, for any skill's requests (loopback development only)",
     )
     p.set_defaults(run=serve)
 

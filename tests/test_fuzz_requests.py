@@ -187,7 +187,11 @@ def open_client(monkeypatch: pytest.MonkeyPatch, clock: Clock) -> FlaskClient:
 def verified_client(monkeypatch: pytest.MonkeyPatch, clock: Clock, pki: Pki) -> FlaskClient:
     monkeypatch.delenv("SKILL_ID", raising=False)
     app = create_app(
-        MemoryStore(), trusted_roots=[pki.root], fetch=FakeFetch.for_pki(pki), clock=clock
+        MemoryStore(),
+        trusted_roots=[pki.root],
+        fetch=FakeFetch.for_pki(pki),
+        clock=clock,
+        skill_id="amzn1.ask.skill.our-checkin-local",  # what the envelopes carry
     )
     return app.test_client()
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -241,3 +245,103 @@ def test_finding_9_a_1024_bit_leaf_key_is_refused(pki, clock) -> None:
     response = post(app.test_client(), launch_body(clock), weak_key, url=url)
     assert response.status_code == 400
     assert response.get_json() == {"error": "certificate key is shorter than 2048 bits"}
+
+
+# --- finding 1: no skill ID, no start --------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+
+
+def server_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"CHECKIN_TABLE", "SKILL_ID"}}
+    env["CHECKIN_DB"] = str(tmp_path / "checkin.db")
+    return env
+
+
+def test_finding_1_the_app_factory_refuses_to_start_without_a_skill_id(pki) -> None:
+    from skill.alexa.guard import NoSkillId
+
+    with pytest.raises(NoSkillId, match="SKILL_ID is not set"):
+        create_app(MemoryStore(), trusted_roots=[pki.root], fetch=FakeFetch({}))
+
+
+def test_finding_1_checkin_serve_refuses_to_start_without_a_skill_id(tmp_path: Path) -> None:
+    from tests.servers import free_port
+
+    result = subprocess.run(
+        [sys.executable, "-m", "skill.cli", "serve", "--port", str(free_port())],
+        env=server_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=ROOT,
+    )
+    assert result.returncode == 2
+    assert "SKILL_ID is not set" in result.stderr
+    assert "listening" not in result.stdout
+
+
+def test_finding_1_gunicorn_refuses_to_start_without_a_skill_id(tmp_path: Path) -> None:
+    from tests.servers import free_port
+
+    command = [str(GUNICORN), "--bind", f"127.0.0.1:{free_port()}", "skill.web:create_app()"]
+    result = subprocess.run(
+        command, env=server_env(tmp_path), capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
+    assert result.returncode != 0
+    assert "SKILL_ID is not set" in result.stdout + result.stderr
+
+
+def test_finding_1_any_skill_is_refused_off_loopback(tmp_path: Path) -> None:
+
+    result = subprocess.run(
+        [sys.executable, "-m", "skill.cli", "serve", "--any-skill", "--host", "0.0.0.0"],
+        env=server_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=ROOT,
+    )
+    assert result.returncode == 2
+    assert "refusing --any-skill on 0.0.0.0" in result.stderr
+
+
+def test_finding_1_a_signed_request_for_another_skill_creates_no_household(pki, clock) -> None:
+    store = MemoryStore()
+    app = create_app(
+        store,
+        trusted_roots=[pki.root],
+        fetch=FakeFetch.for_pki(pki),
+        clock=clock,
+        skill_id="amzn1.ask.skill.this-one",
+    )
+    response = post(app.test_client(), launch_body(clock), pki.leaf_key)
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "wrong skill id"}
+    assert store.records == {} and store.reads == 0
+
+
+ODD_APPLICATION_IDS: list[Any] = [["amzn1.ask.skill.our-checkin-local"], 7, {"a": 1}, ""]
+
+
+@pytest.mark.parametrize("odd", ODD_APPLICATION_IDS, ids=repr)
+@pytest.mark.parametrize("where", ["session", "context"])
+def test_finding_1_one_skill_id_rule_for_lambda_and_the_web(
+    make_client, clock, db_path, monkeypatch, where: str, odd: Any
+) -> None:
+    """The same envelopes are refused by the Lambda entry point and the web service, with no
+    TypeError anywhere (finding 9: a list applicationId made the Lambda guard raise one)."""
+    from skill.alexa.guard import WrongSkill
+    from tests.conftest import load_lambda_module
+
+    envelope = launch_request(Session(user_id=USER), now=clock())
+    holder = envelope["session"] if where == "session" else envelope["context"]["System"]
+    holder["application"]["applicationId"] = odd
+    monkeypatch.setenv("SKILL_ID", SKILL_ID)
+    handler = load_lambda_module("lambda_one_rule").lambda_handler
+    with pytest.raises(WrongSkill):
+        handler(json.loads(json.dumps(envelope)), None)
+    client = make_client(verify=False)
+    response = client.post("/alexa", data=json.dumps(envelope).encode())
+    assert (response.status_code, response.get_json()) == (400, {"error": "wrong skill id"})

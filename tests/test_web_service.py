@@ -32,6 +32,7 @@ CHECKIN = BIN / "checkin"
 GUNICORN = BIN / "gunicorn"
 USER = "amzn1.ask.account.web-service-couple"
 NO_VERIFY_WARNING = "Alexa request verification is OFF: development only"
+SKILL_ID = "amzn1.ask.skill.our-checkin-local"  # what skill.console.envelopes.Session sends
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +48,13 @@ def store() -> MemoryStore:
 @pytest.fixture
 def client(pki: Pki, store: MemoryStore, clock, monkeypatch) -> FlaskClient:
     monkeypatch.delenv("SKILL_ID", raising=False)
-    app = create_app(store, trusted_roots=[pki.root], fetch=FakeFetch.for_pki(pki), clock=clock)
+    app = create_app(
+        store,
+        trusted_roots=[pki.root],
+        fetch=FakeFetch.for_pki(pki),
+        clock=clock,
+        skill_id=SKILL_ID,
+    )
     return app.test_client()
 
 
@@ -127,7 +134,7 @@ class FailingStore(MemoryStore):
 def test_a_failing_skill_still_answers_in_words(pki, clock) -> None:
     app = create_app(
         FailingStore(),
-        skill_id="",
+        skill_id=SKILL_ID,
         trusted_roots=[pki.root],
         fetch=FakeFetch.for_pki(pki),
         clock=clock,
@@ -163,6 +170,7 @@ def server_env(tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"CHECKIN_TABLE", "SKILL_ID"}}
     env["CHECKIN_DB"] = str(tmp_path / "checkin.db")
     env["PYTHONUNBUFFERED"] = "1"
+    env["SKILL_ID"] = SKILL_ID  # with verification on, the service refuses to start without
     return env
 
 

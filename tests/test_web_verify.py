@@ -50,6 +50,7 @@ def make_client(pki: Pki, fetch: FakeFetch, clock) -> Callable[..., FlaskClient]
         options.setdefault("trusted_roots", [pki.root])
         options.setdefault("fetch", fetch)
         options.setdefault("clock", clock)
+        options.setdefault("skill_id", SKILL_ID)
         return create_app(MemoryStore(), **options).test_client()
 
     return make
@@ -325,17 +326,20 @@ def test_skill_id_mismatch_in_the_session_alone(make_client, pki, clock, caplog)
 
 def test_skill_id_comes_from_the_environment(make_client, pki, clock, caplog, monkeypatch) -> None:
     monkeypatch.setenv("SKILL_ID", "amzn1.ask.skill.another-skill")
-    assert_rejected(post(make_client(), body_of(launch(clock)), pki), "wrong skill id", caplog)
+    client = make_client(skill_id=None)  # None: from the environment
+    assert_rejected(post(client, body_of(launch(clock)), pki), "wrong skill id", caplog)
 
 
 # --- 7. the body -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "body", [b"not json", b"[1, 2]", b'"text"', b"\xff\xfe\x00", b"[" * 5000], ids=str
-)
+@pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'"text"', b"[" * 5000], ids=str)
 def test_body_must_be_a_json_object(client, pki, caplog, body) -> None:
     assert_rejected(post(client, body, pki), "body is not a JSON object", caplog)
+
+
+def test_body_must_be_utf8(client, pki, caplog) -> None:
+    assert_rejected(post(client, b"\xff\xfe\x00", pki), "body is not UTF-8 JSON", caplog)
 
 
 @pytest.mark.parametrize(

@@ -18,11 +18,11 @@ from cryptography import x509
 from flask import Flask, Response, request
 from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntityTooLarge
 
-from skill.alexa.guard import too_deep, without_session_attributes
+from skill.alexa.guard import Refused, screen, startup_skill_id
 from skill.alexa.skill import skill_builder
 from skill.store import Store, store_from_env
 from skill.web.certs import Rejected, default_roots, https_fetch
-from skill.web.verify import AlexaVerifier, check_skill_id
+from skill.web.verify import AlexaVerifier
 
 log = logging.getLogger("checkin.web")
 
@@ -65,17 +65,17 @@ def _read_body() -> bytes:
     return bytes(body)
 
 
-def _parse_object(body: bytes) -> dict[str, Any]:
+def _parse(body: bytes) -> tuple[str, Any]:
+    """The body as text and as JSON: decoded strictly as UTF-8 once (Alexa sends UTF-8; a
+    UTF-16 body that json.loads would guess its way through is refused), then parsed."""
     try:
-        envelope = json.loads(body)
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise Rejected("body is not UTF-8 JSON") from error
+    try:
+        return text, json.loads(text)
     except (ValueError, RecursionError) as error:
         raise Rejected("body is not a JSON object") from error
-    if not isinstance(envelope, dict):
-        raise Rejected("body is not a JSON object")
-    request_part = envelope.get("request")
-    if not isinstance(request_part, dict) or not isinstance(request_part.get("type"), str):
-        raise Rejected("malformed Alexa request")
-    return envelope
 
 
 def create_app(
@@ -86,17 +86,23 @@ def create_app(
     trusted_roots: list[x509.Certificate] | None = None,
     fetch: Callable[[str], bytes] | None = None,
     clock: Callable[[], datetime] | None = None,
+    any_skill: bool = False,
 ) -> Flask:
     """The web service. ``store`` defaults to store_from_env(), ``skill_id`` to $SKILL_ID,
     ``trusted_roots`` to the certifi bundle, ``fetch`` to a real HTTPS GET, ``clock`` to now.
 
     ``verify=False`` skips the signature, certificate and timestamp checks (development only);
     the skill ID, size and JSON checks stay.
+
+    With verification on, a skill ID is required (NoSkillId, saying why, otherwise), unless
+    ``any_skill`` says explicitly that any skill's requests are welcome: `checkin serve
+    --any-skill` allows that on a loopback host only.
     """
-    store = store if store is not None else store_from_env()
     skill_id = skill_id if skill_id is not None else (os.environ.get("SKILL_ID") or None)
+    startup_skill_id(skill_id, verify=verify, any_skill=any_skill)
+    store = store if store is not None else store_from_env()
     clock = clock or (lambda: datetime.now(UTC))
-    skill = skill_builder(store, skill_id=skill_id).create()
+    skill = skill_builder(store).create()  # the skill ID is screen()'s to check
     serializer = DefaultSerializer()
     verifier = (
         AlexaVerifier(
@@ -123,23 +129,18 @@ def create_app(
             body = _read_body()
             if verifier is not None:
                 verifier.check_signature(request.headers, body)
-            envelope = _parse_object(body)
+            text, parsed = _parse(body)
+            envelope = screen(parsed, skill_id)
             if verifier is not None:
                 verifier.check_timestamp(envelope)
-            if skill_id:
-                check_skill_id(envelope, skill_id)
-            text = body.decode("utf-8")
-            if too_deep(envelope):  # the skill only ever puts flat session attributes
-                envelope = without_session_attributes(envelope)
-                if too_deep(envelope):
-                    raise Rejected("request is nested too deeply")
+            if envelope is not parsed:
                 text = json.dumps(envelope)
             try:
                 request_envelope = serializer.deserialize(text, "ask_sdk_model.RequestEnvelope")
             except Exception as error:  # the SDK raises several kinds on a bad shape
                 raise Rejected("malformed Alexa request") from error
-        except Rejected as rejected:
-            return _reject(rejected.reason)
+        except Refused as refused:
+            return _reject(refused.reason)
         response_envelope = skill.invoke(request_envelope=request_envelope, context=None)
         return _json(serializer.serialize(response_envelope), 200)
 

@@ -26,6 +26,8 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509 import verification
 
+from skill.alexa.guard import Refused
+
 SIGNING_NAME = "echo-api.amazon.com"
 CERT_HOST = "s3.amazonaws.com"
 CERT_PATH_PREFIX = "/echo.api/"
@@ -38,12 +40,8 @@ Fetch = Callable[[str], bytes]
 Clock = Callable[[], datetime]
 
 
-class Rejected(Exception):
-    """A request that must not reach the skill; ``reason`` is short and safe to show."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
+class Rejected(Refused):
+    """A request that failed verification; ``reason`` is short and safe to show."""
 
 
 def utc(moment: datetime) -> datetime:

@@ -33,7 +33,7 @@ from skill.web.certs import (
     utc,
 )
 
-__all__ = ["TOLERANCE", "AlexaVerifier", "Rejected", "check_skill_id", "check_timestamp"]
+__all__ = ["TOLERANCE", "AlexaVerifier", "Rejected", "check_timestamp"]
 
 TOLERANCE = timedelta(seconds=150)
 CERT_URL_HEADER = "SignatureCertChainUrl"
@@ -73,15 +73,6 @@ def check_timestamp(envelope: Mapping[str, Any], now: datetime) -> None:
     stamp = parse_timestamp(value)
     if abs(utc(now) - stamp) > TOLERANCE:
         raise Rejected("request timestamp is too old or in the future")
-
-
-def check_skill_id(envelope: Mapping[str, Any], skill_id: str) -> None:
-    """Every applicationId the envelope carries must be ``skill_id``, and
-    context.System.application.applicationId must be there (the SDK reads it too)."""
-    in_context = _get(envelope, "context", "System", "application", "applicationId")
-    in_session = _get(envelope, "session", "application", "applicationId")
-    if in_context != skill_id or (in_session is not None and in_session != skill_id):
-        raise Rejected("wrong skill id")
 
 
 class AlexaVerifier:
