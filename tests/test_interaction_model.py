@@ -21,6 +21,9 @@ CUSTOM_INTENT_SLOTS = {
     "LengthIntent": {"length": "CheckInLength"},
     "TurnTimeIntent": {"turnTime": "TurnTime"},
     "SupportIntent": {},
+    "TimeLeftIntent": {},
+    "AcknowledgeIntent": {},
+    "SafetyIntent": {},
     "ForgetUsIntent": {},
 }
 
@@ -119,12 +122,65 @@ def test_no_sample_shared_between_intents():
     assert not shared
 
 
+def closed_values(type_name):
+    """Every value and synonym of a custom slot type, normalized."""
+    words = set()
+    for value in TYPES[type_name]["values"]:
+        words.add(normalize(value["name"]["value"]))
+        words.update(normalize(s) for s in value["name"].get("synonyms", []))
+    return words
+
+
+def bare_slot_type(intent_name, sample):
+    """The slot type of a sample that is one slot and nothing else, else None."""
+    found = re.fullmatch(r"\{(\w+)\}", sample.strip())
+    return slots_of(intent_name)[found.group(1)] if found else None
+
+
 def test_no_samples_collide_once_slots_are_made_generic():
+    """The one allowed collision: bare one-slot samples ("{length}", "{exercise}") next to the
+    bare "{firstName}", when each custom type is a closed list disjoint from the others, so
+    the value alone says which intent it is (the matcher and virtual-alexa both prefer a
+    resolved custom value to an open first name)."""
     owners = {}
     for intent_name, sample in all_samples():
-        owners.setdefault(generic(sample), []).append(intent_name)
-    collisions = {s: names for s, names in owners.items() if len(names) > 1}
+        owners.setdefault(generic(sample), []).append((intent_name, sample))
+    collisions = {}
+    for shape, owned in owners.items():
+        if len({name for name, _ in owned}) < 2:
+            continue
+        types = [bare_slot_type(name, sample) for name, sample in owned]
+        custom = [t for t in types if t and not t.startswith("AMAZON.")]
+        open_ones = [t for t in types if t and t.startswith("AMAZON.")]
+        if None in types or len(open_ones) > 1 or len(custom) + len(open_ones) != len(types):
+            collisions[shape] = owned
     assert not collisions
+
+
+def test_bare_custom_slot_samples_have_disjoint_values():
+    bare = sorted(
+        {
+            bare_slot_type(name, sample)
+            for name, sample in all_samples()
+            if bare_slot_type(name, sample)
+            and not bare_slot_type(name, sample).startswith("AMAZON.")
+        }
+    )
+    assert bare, "the model has bare custom-slot samples ({length}, {exercise})"
+    for i, first in enumerate(bare):
+        for second in bare[i + 1 :]:
+            assert not closed_values(first) & closed_values(second), (first, second)
+
+
+def test_bare_custom_values_are_not_literal_samples():
+    """A word that is a literal sample of some intent ("thanks") is heard as that sample;
+    a bare custom value equal to it would be dead."""
+    literal = {normalize(s) for _, s in all_samples() if "{" not in s}
+    for name, sample in all_samples():
+        slot_type = bare_slot_type(name, sample)
+        if slot_type and not slot_type.startswith("AMAZON."):
+            shadowed = closed_values(slot_type) & literal
+            assert shadowed <= {"thanks"}, (slot_type, shadowed)
 
 
 def test_samples_use_only_allowed_characters():
@@ -169,8 +225,22 @@ def test_every_declared_slot_type_exists():
 
 
 def test_next_intent_avoids_words_owned_by_built_ins():
+    """A sample may open with "okay" ("okay next"), as couples say it; never just okay."""
     for sample in INTENTS["NextIntent"]["samples"]:
-        assert not FORBIDDEN_NEXT_WORDS & set(normalize(sample).split()), sample
+        words = normalize(sample).split()
+        if words[0] in ("ok", "okay"):
+            words = words[1:]
+        assert words, sample
+        assert not FORBIDDEN_NEXT_WORDS & set(words), sample
+
+
+def test_fear_and_danger_are_safety_not_support():
+    support = {normalize(s) for s in INTENTS["SupportIntent"]["samples"]}
+    safety = {normalize(s) for s in INTENTS["SafetyIntent"]["samples"]}
+    for words in ("afraid", "scared", "safe", "unsafe", "danger", "hurt", "hits", "abused"):
+        assert not [s for s in support if words in s.split() or words in s], words
+    assert {"i'm afraid of my partner", "i don't feel safe at home", "he hurts me"} <= safety
+    assert {"we need help", "we need support", "we keep fighting"} <= support
 
 
 def test_length_and_turn_time_intents_have_distinct_phrasings():

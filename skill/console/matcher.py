@@ -3,6 +3,14 @@
 Every sample becomes an anchored regex over normalized words. Slot patterns are flat and use
 possessive quantifiers, and each sample's possible word-count range is checked before its regex
 runs, so very long input is rejected cheaply instead of backtracking.
+
+Ranking, best first: the sample with the most literal words (so a literal sample such as
+"what" always beats a bare "{firstName}"), then one whose custom slots all resolved, then one
+with more resolved custom slots (a closed list of values is stronger evidence than an open
+AMAZON.FirstName capture: "full" is a length before it is a name), then model order. A sample
+made only of custom slots ("{length}") matches only a value of its type, as a device needs the
+value itself to pick such a sample. Hesitations ("um", "uh", "er", "erm") are dropped first,
+as a speech recogniser drops them.
 """
 
 from __future__ import annotations
@@ -34,6 +42,9 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
     "AMAZON.StartOverIntent": ("start over", "restart", "start again"),
     "AMAZON.NavigateHomeIntent": ("go home", "home"),
 }
+
+#: Hesitations a speech recogniser leaves out of the transcript ("um, next" is heard "next").
+FILLERS = frozenset({"um", "umm", "uh", "uhh", "uhm", "er", "erm"})
 
 _FIRST_NAME = "AMAZON.FirstName"
 _FIRST_NAME_MAX_WORDS = 4
@@ -89,6 +100,7 @@ class _Sample:
     min_words: int
     max_words: int
     groups: tuple[tuple[str, str, str], ...]  # (regex group, slot name, slot type)
+    open_slots: int = 0  # slots of built-in AMAZON.* types, which take any words
 
 
 def _words(text: str) -> list[str]:
@@ -102,6 +114,12 @@ def normalize(text: str) -> str:
     if words and words[0] == "alexa":
         words = words[1:]
     return " ".join(words)
+
+
+def without_fillers(norm: str) -> str:
+    """Normalized text without hesitations; unchanged when it is nothing but hesitations."""
+    words = [w for w in norm.split(" ") if w not in FILLERS]
+    return " ".join(words) if words else norm
 
 
 def _language_model(model: dict[str, Any]) -> dict[str, Any]:
@@ -134,15 +152,15 @@ class UtteranceMatcher:
     def match(self, text: str) -> Match | None:
         """Best intent for ``text``, or None (the caller then sends AMAZON.FallbackIntent).
 
-        Ties are broken by: most literal words, then all custom slots resolved, then model
-        order (then sample order within an intent).
+        Ties are broken by: most literal words, then all custom slots resolved, then more
+        resolved custom slots, then model order (then sample order within an intent).
         """
-        norm = normalize(text)
+        norm = without_fillers(normalize(text))
         if not norm:
             return None
         n_words = norm.count(" ") + 1
         best: Match | None = None
-        best_key: tuple[int, int, int, int] | None = None
+        best_key: tuple[int, int, int, int, int] | None = None
         for sample in self._samples:
             if not sample.min_words <= n_words <= sample.max_words:
                 continue
@@ -154,7 +172,16 @@ class UtteranceMatcher:
                 for group, slot, slot_type in sample.groups
             }
             resolved = all(v.status != ER_SUCCESS_NO_MATCH for v in slots.values())
-            key = (-sample.literals, 0 if resolved else 1, sample.intent_index, sample.order)
+            if not resolved and not sample.literals and not sample.open_slots:
+                continue  # a bare custom slot needs one of its values
+            closed = sum(v.status == ER_SUCCESS_MATCH for v in slots.values())
+            key = (
+                -sample.literals,
+                0 if resolved else 1,
+                -closed,
+                sample.intent_index,
+                sample.order,
+            )
             if best_key is None or key < best_key:
                 best, best_key = Match(sample.intent, slots), key
         return best
@@ -276,4 +303,5 @@ def _compile(
         min_words=literals + len(groups),
         max_words=literals + max_extra,
         groups=tuple(groups),
+        open_slots=sum(slot_type.startswith("AMAZON.") for _, _, slot_type in groups),
     )
