@@ -364,3 +364,73 @@ def test_one_shot_phrases_hand_back_the_rest(
 )
 def test_anything_else_is_plain(matcher: UtteranceMatcher, text: str, rest: str) -> None:
     assert matcher.split_invocation(text) == ("plain", rest)
+
+
+# -- everyday speech: literal samples, bare slots, hesitations -------------------------------------
+
+EVERYDAY_MODEL = _model(
+    [
+        {
+            "name": "NamesIntent",
+            "slots": [{"name": "firstName", "type": "AMAZON.FirstName"}],
+            "samples": ["{firstName}", "i'm {firstName}"],
+        },
+        {
+            "name": "LengthIntent",
+            "slots": [{"name": "length", "type": "CheckInLength"}],
+            "samples": ["{length}", "the {length} one"],
+        },
+        {"name": "SafetyIntent", "samples": ["i'm afraid of my partner"]},
+        {"name": "NextIntent", "samples": ["next"]},
+        {"name": "AMAZON.RepeatIntent", "samples": ["what", "sorry"]},
+    ],
+    [
+        {
+            "name": "CheckInLength",
+            "values": [
+                {"id": "quick", "name": {"value": "quick", "synonyms": ["short"]}},
+                {"id": "full", "name": {"value": "full", "synonyms": ["long"]}},
+            ],
+        }
+    ],
+)
+
+
+@pytest.fixture
+def everyday() -> UtteranceMatcher:
+    return UtteranceMatcher(EVERYDAY_MODEL)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("What?", "AMAZON.RepeatIntent"),
+        ("sorry?", "AMAZON.RepeatIntent"),
+        ("I'm afraid of my partner", "SafetyIntent"),
+        ("next", "NextIntent"),
+    ],
+)
+def test_a_literal_sample_beats_a_bare_first_name(
+    everyday: UtteranceMatcher, text: str, intent: str
+) -> None:
+    assert _intent(everyday, text) == intent
+
+
+def test_a_resolved_custom_value_beats_an_open_first_name(everyday: UtteranceMatcher) -> None:
+    match = everyday.match("Long")
+
+    assert match is not None
+    assert match.intent == "LengthIntent"
+    assert match.slots["length"].resolved_id == "full"
+
+
+def test_a_bare_custom_slot_takes_only_its_values(everyday: UtteranceMatcher) -> None:
+    assert _intent(everyday, "Priya") == "NamesIntent"
+    assert _intent(everyday, "one two three four five") is None  # not a length, not a name
+
+
+def test_hesitations_are_dropped_as_a_recogniser_drops_them(everyday: UtteranceMatcher) -> None:
+    assert _intent(everyday, "um, next") == "NextIntent"
+    assert _intent(everyday, "uh... erm, full") == "LengthIntent"
+    assert everyday.match("um...") is None  # nothing said: a fallback, not a partner called Um
+    assert normalize("um, next") == "um next"  # split_invocation and slots see the words

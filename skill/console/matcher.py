@@ -117,9 +117,8 @@ def normalize(text: str) -> str:
 
 
 def without_fillers(norm: str) -> str:
-    """Normalized text without hesitations; unchanged when it is nothing but hesitations."""
-    words = [w for w in norm.split(" ") if w not in FILLERS]
-    return " ".join(words) if words else norm
+    """Normalized text without hesitations (a lone "um" is nothing: the fallback hears it)."""
+    return " ".join(w for w in norm.split(" ") if w not in FILLERS)
 
 
 def _language_model(model: dict[str, Any]) -> dict[str, Any]:
