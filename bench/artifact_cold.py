@@ -11,9 +11,11 @@ bench/baseline/requirements.txt) and run the same way; and our artifact with its
 removed, which is what the build shipped before it compiled any.
 
 Each run is a fresh process answering the first LaunchRequest of a new household against
-dynalite; the figure is its wall clock, median of N, the three sides alternating, after one
-uncounted warm-up each (page cache). Budget: ours <= 0.5 x the hello world's, and below the
-artifact without bytecode.
+dynalite; the figure is the time from starting the process to its response (what the couple
+wait through: Lambda keeps the process afterwards, so its exit is no part of the cold start;
+the notes give the time to the exit too), median of N, the three sides alternating, after
+one uncounted warm-up each (page cache). Budget: ours <= 0.5 x the hello world's, below the
+artifact without bytecode, and no module compiled at start.
 
     .venv/bin/python -m bench.artifact_cold [--quick] [--runs N]
 """
@@ -130,25 +132,36 @@ def read_only(folders: list[Path]) -> Iterator[None]:
 
 
 def one_run(python: str, folder: Path, env: dict[str, str], event: Path) -> dict[str, Any]:
-    """One fresh `python3.12 -I -S -B` process: its wall time and what it measured inside."""
+    """One fresh `python3.12 -I -S -B` process: the time from its start to its response (the
+    cold start a couple waits through: Lambda keeps the process), to its exit, and what it
+    measured inside."""
     started = time.perf_counter()
-    result = subprocess.run(
+    process = subprocess.Popen(
         [python, "-I", "-S", "-B", str(DRIVER), str(folder), str(event)],
         env=env,
         cwd=folder,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=60,
-        check=False,
     )
-    wall = (time.perf_counter() - started) * 1000
-    lines = result.stdout.strip().splitlines()
-    if result.returncode != 0 or not lines:
-        raise RuntimeError(f"cold start of {folder.name} failed:\n{result.stderr[-2000:]}")
-    inside = json.loads(lines[-1])
+    assert process.stdout is not None
+    inside: dict[str, Any] = {}
+    for line in process.stdout:  # the request log line, then the driver's JSON line
+        if line.startswith('{"import_ms"'):
+            response_ms = (time.perf_counter() - started) * 1000
+            inside = json.loads(line)
+    _, stderr = process.communicate(timeout=60)
+    exit_ms = (time.perf_counter() - started) * 1000
+    if process.returncode != 0 or not inside:
+        raise RuntimeError(f"cold start of {folder.name} failed:\n{stderr[-2000:]}")
     if not inside["ok"]:
-        raise RuntimeError(f"{folder.name} answered without speech:\n{result.stdout}")
-    return {"wall_ms": wall, "warnings": result.stderr.count("SyntaxWarning"), **inside}
+        raise RuntimeError(f"{folder.name} answered without speech")
+    return {
+        "response_ms": response_ms,
+        "exit_ms": exit_ms,
+        "warnings": stderr.count("SyntaxWarning"),
+        **inside,
+    }
 
 
 def missing_python_row() -> Row:
@@ -209,38 +222,44 @@ def row(
     build_s: float,
 ) -> Row:
     """The figure's row and notes from the runs."""
-    walls = {name: median([r["wall_ms"] for r in rs]) for name, rs in results.items()}
-    factor = ratio(walls["skill"], walls["baseline"])
+    cold = {name: median([r["response_ms"] for r in rs]) for name, rs in results.items()}
+    exits = {name: median([r["exit_ms"] for r in rs]) for name, rs in results.items()}
+    factor = ratio(cold["skill"], cold["baseline"])
     compiled = {name: max(r["compiled"] for r in rs) for name, rs in results.items()}
-    saved = walls["no-bytecode"] - walls["skill"]
+    saved = cold["no-bytecode"] - cold["skill"]
     notes = [
         f"built by the Makefile's recipe in {build_s:.0f} s; run as python3.12 -I -S -B from "
-        f"read-only copies; wall clock of a fresh process, median of {runs} each, alternating; "
-        "each a first launch of a new household against dynalite",
+        "read-only copies; each a fresh process answering the first launch of a new household "
+        f"against dynalite; median of {runs} each, the sides alternating",
+        "cold start: from starting the process to its response (Lambda keeps the process, so "
+        "its exit is no part of the wait); to the exit: "
+        + ", ".join(f"{name} {exits[name]:.0f} ms" for name in SIDES)
+        + f" (ratio {ratio(exits['skill'], exits['baseline']):.2f})",
     ]
     for name, rs in results.items():
         notes.append(
-            f"{name}: wall {walls[name]:.0f} ms (min {min(r['wall_ms'] for r in rs):.0f}, "
-            f"max {max(r['wall_ms'] for r in rs):.0f}); modules compiled at start "
+            f"{name}: cold start {cold[name]:.0f} ms (min "
+            f"{min(r['response_ms'] for r in rs):.0f}, max "
+            f"{max(r['response_ms'] for r in rs):.0f}); modules compiled at start "
             f"{compiled[name]}; SyntaxWarning lines {max(r['warnings'] for r in rs)}; "
             f".pyc files {before[name]} before, {after[name]} after"
         )
     notes.append(
-        f"bytecode saves {saved:.0f} ms a cold start ({ratio(saved, walls['no-bytecode']):.0%}"
-        f" of the artifact without it: {walls['skill']:.0f} ms instead of "
-        f"{walls['no-bytecode']:.0f}); without it the ratio to the hello world is "
-        f"{ratio(walls['no-bytecode'], walls['baseline']):.2f}"
+        f"bytecode saves {saved:.0f} ms a cold start ({ratio(saved, cold['no-bytecode']):.0%}"
+        f" of the artifact without it: {cold['skill']:.0f} ms instead of "
+        f"{cold['no-bytecode']:.0f}); without it the ratio to the hello world is "
+        f"{ratio(cold['no-bytecode'], cold['baseline']):.2f}"
     )
     ok = (
         factor <= BUDGET
-        and walls["skill"] < walls["no-bytecode"]
+        and cold["skill"] < cold["no-bytecode"]
         and compiled["skill"] == 0
         and before == after
     )
     return Row(
-        "7 cold start, built artifact (python3.12 -I -S, wall, median)",
-        f"{walls['skill']:.0f} ms",
-        f"{walls['baseline']:.0f} ms",
+        "7 cold start, built artifact (python3.12 -I -S, median)",
+        f"{cold['skill']:.0f} ms",
+        f"{cold['baseline']:.0f} ms",
         f"{factor:.2f}",
         f"<= {BUDGET} x",
         ok,

@@ -49,7 +49,8 @@ def main() -> None:
                 "ok": bool(speech),
                 "compiled": len(COMPILED),
             }
-        )
+        ),
+        flush=True,  # the caller may time the response apart from the process's exit
     )
 
 

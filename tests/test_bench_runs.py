@@ -51,7 +51,7 @@ def test_the_quick_benchmark_prints_the_whole_table() -> None:
 def side_notes(report: str, side: str) -> dict[str, int]:
     """Figure 7's counts for one side: modules compiled, SyntaxWarning lines, .pyc files."""
     found = re.search(
-        rf"^  {side}: wall .*; modules compiled at start (\d+); SyntaxWarning lines (\d+); "
+        rf"^  {side}: cold start .*; modules compiled at start (\d+); SyntaxWarning lines (\d+); "
         rf"\.pyc files (\d+) before, (\d+) after$",
         report,
         re.MULTILINE,
