@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -163,7 +164,7 @@ def bring_to(phase: str, device: Device) -> Turn:
     if phase == "between":
         return turn
     for _ in range(12):  # mid_turn, support, safety: a partner's turn at a question
-        if turn.state.get("question") and any(n in turn.speech.split("[")[0] for n in NAMES):
+        if asked_question(turn.speech) and any(n in turn.speech.split("[")[0] for n in NAMES):
             return turn
         turn, _ = say(device, "next")
     raise AssertionError(f"never reached a partner's question: {turn.speech}")
@@ -228,6 +229,24 @@ def test_corpus_through_the_lambda_handler_hears_the_right_intent(
 
 
 # --- what a couple notices ----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def question_texts() -> tuple[str, ...]:
+    """Every question of the deck as it can be spoken (with either partner as the other)."""
+    from skill.content.loader import default_content
+
+    texts = set()
+    for question in default_content().questions.values():
+        for other in NAMES:
+            texts.add(question.text.replace("{other}", other))
+    return tuple(sorted(texts, key=len, reverse=True))
+
+
+def asked_question(speech: str) -> str | None:
+    """The deck question an answer asks before its first silence, if any."""
+    spoken = speech.split("[pause")[0]
+    return next((text for text in question_texts() if text in spoken), None)
 
 
 def phrases_of(key: str, fallback: tuple[str, ...]) -> tuple[str, ...]:
@@ -305,15 +324,17 @@ def problems(h: Heard, expect: dict[str, str]) -> list[str]:
             found.append("ended the session")
         if position(turn) != position(before):
             found.append(f"moved from {position(before)} to {position(turn)}")
+    elif behaviour == "moves_on":
+        if turn.ended:
+            found.append("ended the session")
+        if position(turn) == position(before):
+            found.append(f"stayed at {position(before)}")
     elif behaviour == "new_question":
         if turn.ended:
             found.append("ended the session")
-        if not turn.state.get("question") or turn.state.get("question") == before.state.get(
-            "question"
-        ):
-            found.append("drew no new question")
-        if "?" not in speech:
-            found.append("asked nothing")
+        question = asked_question(speech)
+        if not question or question == asked_question(before.speech):
+            found.append("asked no new question")
     elif behaviour == "support":
         if expect["counselling"] not in speech.lower():
             found.append("no pointer to counselling")

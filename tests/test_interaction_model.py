@@ -14,7 +14,11 @@ MODEL_PATH = Path(__file__).parents[1] / "interaction_models" / "en-US.json"
 CUSTOM_INTENT_SLOTS = {
     "StartCheckInIntent": {"length": "CheckInLength"},
     "StartExerciseIntent": {"exercise": "ExerciseName"},
-    "NamesIntent": {"firstName": "AMAZON.FirstName", "secondName": "AMAZON.FirstName"},
+    "NamesIntent": {
+        "firstName": "AMAZON.FirstName",
+        "secondName": "AMAZON.FirstName",
+        "thirdName": "AMAZON.FirstName",
+    },
     "NextIntent": {},
     "SkipIntent": {},
     "SwitchIntent": {"partner": "AMAZON.FirstName"},

@@ -40,8 +40,9 @@ MODEL_BUILT_INS = tuple(
     name for name in INTENT_EVENTS if name.startswith("AMAZON.") and name != "AMAZON.NextIntent"
 )
 
-# Slots of AMAZON.FirstName: the words heard are the value.
-OPEN_SLOTS = frozenset({"firstName", "secondName", "partner"})
+# Slots of AMAZON.FirstName: the words heard are the value. thirdName is filled when three
+# names are said ("Zoë and Mark and Ana"): the skill is for two.
+OPEN_SLOTS = frozenset({"firstName", "secondName", "thirdName", "partner"})
 
 
 def resolved_id(slot) -> str | None:

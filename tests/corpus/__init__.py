@@ -31,6 +31,7 @@ BEHAVIOURS = frozenset(
         "stop",
         "time_left",
         "in_place",
+        "moves_on",
         "new_question",
         "support",
         "safety",
