@@ -33,3 +33,43 @@ def test_the_description_says_it_is_not_therapy() -> None:
     privacy = MANIFEST["privacyAndCompliance"]
     assert privacy["usesPersonalInfo"] is True  # first names are stored
     assert privacy["isChildDirected"] is False and privacy["allowsPurchases"] is False
+
+
+def _apl_viewports() -> list[dict]:
+    interfaces = MANIFEST["apis"]["custom"].get("interfaces", [])
+    (apl,) = [i for i in interfaces if i["type"] == "ALEXA_PRESENTATION_APL"]
+    return apl["supportedViewports"]
+
+
+def _declared(viewport: dict) -> list[dict]:
+    """The manifest's entries a device's viewport falls in (sizes in dp, modes in capitals)."""
+    return [
+        entry
+        for entry in _apl_viewports()
+        if entry["mode"] == viewport["mode"].upper()
+        and entry["shape"] == viewport["shape"].upper()
+        and entry["minWidth"] <= viewport["width"] <= entry["maxWidth"]
+        and entry["minHeight"] <= viewport["height"] <= entry["maxHeight"]
+    ]
+
+
+def test_the_manifest_declares_apl_for_every_screen_the_document_is_checked_on() -> None:
+    from tests.apl.render import VIEWPORTS
+
+    entries = _apl_viewports()
+    for entry in entries:
+        assert set(entry) == {"mode", "shape", "minWidth", "maxWidth", "minHeight", "maxHeight"}
+        assert entry["mode"] in ("HUB", "TV") and entry["shape"] in ("ROUND", "RECTANGLE")
+        assert entry["minWidth"] <= entry["maxWidth"] and entry["minHeight"] <= entry["maxHeight"]
+    for name, viewport in VIEWPORTS.items():
+        assert _declared(viewport), f"{name} is not among the supported viewports"
+    # and no entry claims a screen the document's tests never looked at
+    for entry in entries:
+        assert any(entry in _declared(v) for v in VIEWPORTS.values()), entry
+
+
+def test_the_manifest_declares_no_other_interface() -> None:
+    """AUDIO_PLAYER and the rest belong to their own issues; a declared interface changes what
+    Alexa sends and what certification checks."""
+    interfaces = MANIFEST["apis"]["custom"].get("interfaces", [])
+    assert [i["type"] for i in interfaces] == ["ALEXA_PRESENTATION_APL"]
