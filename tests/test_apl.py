@@ -540,6 +540,19 @@ def test_the_directive_is_a_render_document_with_the_cached_document() -> None:
     json.dumps(directive)  # plain JSON, nothing else
 
 
+def test_the_directive_leaves_room_in_a_response() -> None:
+    """A response may be at most 24 KB with up to 8,000 characters of speech: the screen
+    takes at most half of it. Only the file's "description" notes are left out."""
+    for screen in SCREENS.values():
+        directive = apl.render_directive(screen, "checkin")
+        assert len(json.dumps(directive, separators=(",", ":")).encode()) < 12_000
+    on_disk = json.loads((APL_DIR / apl.DOCUMENT_FILE).read_text())
+    text = json.dumps(on_disk)
+    assert text.count('"description"') > 0
+    assert apl.document() == apl._without_descriptions(on_disk)
+    assert '"description"' not in json.dumps(apl.document())
+
+
 def test_the_datasource_carries_the_screen() -> None:
     data = apl.datasource(TURN)[apl.DATASOURCE]
     assert data["heading"] == "Gratitude · 2 of 4"

@@ -121,10 +121,20 @@ def silences(parts: Iterable[Part]) -> list[tuple[int, int]]:
 
 @cache
 def document() -> dict[str, Any]:
-    """The APL document, read once per process. Shared: callers must not change it."""
+    """The APL document, read once per process, without its "description" notes (they are
+    for people reading the file, and every response would carry them). Shared: callers must
+    not change it."""
     text = files("skill.apl").joinpath(DOCUMENT_FILE).read_text(encoding="utf-8")
-    loaded: dict[str, Any] = json.loads(text)
+    loaded: dict[str, Any] = _without_descriptions(json.loads(text))
     return loaded
+
+
+def _without_descriptions(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_descriptions(v) for k, v in node.items() if k != "description"}
+    if isinstance(node, list):
+        return [_without_descriptions(v) for v in node]
+    return node
 
 
 def datasource(screen: Screen) -> dict[str, Any]:

@@ -140,7 +140,9 @@ class Device:
                 return shown
         return None
 
-    def _inflate(self, node: Mapping[str, Any], context: Mapping[str, Any], path: str):
+    def _inflate(
+        self, node: Mapping[str, Any], context: Mapping[str, Any], path: str
+    ) -> Shown | None:
         if "when" in node and not truthy(resolve(node["when"], context)):
             return None
         local = dict(context)
