@@ -239,7 +239,9 @@ def test_every_command_graphic_style_and_resource_is_defined(document) -> None:
             for command in commands(component.get(key, [])):
                 assert command["type"] in APL_COMMANDS, (path, command)
         if component["type"] == "VectorGraphic":
-            assert component["source"] in document["graphics"], path
+            graphic = document["graphics"][component["source"]]
+            declared = {p["name"] for p in graphic.get("parameters", [])}
+            assert set(component.get("parameters", {})) <= declared, path
         if "style" in component:
             assert component["style"] in document["styles"], path
     # Every @resource must exist in the unconditional block, so every viewport has it.
@@ -421,7 +423,7 @@ def test_the_countdown_lasts_exactly_the_silence_that_follows(document) -> None:
         ring = device.find("countdownRing") or device.find("countdownRingEdge")
         seconds = device.find("countdownSeconds") or device.find("countdownSecondsRound")
         assert ring and seconds
-        return seconds.props["text"], ring.props["remaining"]
+        return seconds.props["text"], ring.props["parameters"]["remaining"]
 
     for viewport in VIEWPORTS:
         assert shown(0, viewport) == (45, 1)  # full while Sam's prompt is still being read
