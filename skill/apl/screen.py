@@ -29,6 +29,7 @@ RENDER_DOCUMENT = "Alexa.Presentation.APL.RenderDocument"
 DATASOURCE = "checkin"  # the document binds payload.checkin.*
 EVENT_SOURCE = "button"  # a UserEvent's arguments are ["button", "<Button value>"]
 DOCUMENT_FILE = "checkin.json"
+TOKEN = "our-checkin"  # the presentation token; UserEvents and RuntimeErrors carry it back
 
 BREATHE_IN_LABEL = "Breathe in"
 BREATHE_OUT_LABEL = "Breathe out"
@@ -161,7 +162,7 @@ def datasource(screen: Screen) -> dict[str, Any]:
     }
 
 
-def render_directive(screen: Screen, token: str) -> dict[str, Any]:
+def render_directive(screen: Screen, token: str = TOKEN) -> dict[str, Any]:
     """An Alexa.Presentation.APL.RenderDocument directive as a plain dict."""
     return {
         "type": RENDER_DOCUMENT,
