@@ -13,6 +13,7 @@ import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -224,3 +225,55 @@ class FakeFetch:
     @property
     def total(self) -> int:
         return sum(self.calls.values())
+
+
+@dataclass(frozen=True)
+class TlsIdentity:
+    """A server certificate for 127.0.0.1 under its own test CA, for local HTTPS servers."""
+
+    ca: x509.Certificate
+    cert_pem: bytes
+    key_pem: bytes
+
+    def client_context(self) -> Any:
+        """An SSL context that trusts this CA only (what a client of the server needs)."""
+        import ssl
+
+        context = ssl.create_default_context()
+        context.load_verify_locations(
+            cadata=self.ca.public_bytes(serialization.Encoding.PEM).decode()
+        )
+        return context
+
+
+@functools.cache
+def local_tls() -> TlsIdentity:
+    import ipaddress
+
+    ca_key, key = new_key(), new_key()
+    ca = make_ca("Local TLS Test CA", ca_key)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name("127.0.0.1"))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(datetime.now(UTC) - timedelta(days=1))
+        .not_valid_after(datetime.now(UTC) + timedelta(days=30))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return TlsIdentity(ca, cert.public_bytes(serialization.Encoding.PEM), key_pem)

@@ -18,12 +18,14 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 ROOT = Path(__file__).resolve().parents[1]
 DYNALITE = ROOT / "node_modules" / ".bin" / "dynalite"
 
-Mode = Literal["pass", "refuse", "blackhole", "throttle"]
+Mode = Literal[
+    "pass", "refuse", "blackhole", "throttle", "slow", "drip", "reset", "garbage", "lose_reply"
+]
 
 _THROTTLE_BODY = (
     b'{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException",'
@@ -185,8 +187,15 @@ class FaultProxy:
     - "pass": forward bytes both ways;
     - "refuse": reset every connection as soon as it is accepted (connection reset);
     - "blackhole": accept and read, never answer (the client hits its read timeout);
-    - "throttle": read each HTTP request whole and answer DynamoDB's ThrottlingException.
+    - "throttle": read each HTTP request whole and answer DynamoDB's ThrottlingException;
+    - "slow": forward, but hold each chunk of the server's answer `slow_seconds` first;
+    - "drip": forward, but pass the server's answer on one byte every `drip_seconds`;
+    - "reset": forward, then reset the connection after `reset_after` bytes of the answer;
+    - "garbage": forward the request, answer random bytes of the same length instead;
+    - "lose_reply": forward the request (it lands), swallow the answer and hold the
+      connection, for the next `replies_to_lose` connections; pass after that.
 
+    The byte-level modes work for any protocol over TCP (plain HTTP, or TLS end to end).
     Assigning `mode` closes the connections opened under the old mode before it returns, so
     a client's pooled connection cannot slip past the new mode. `connections` counts accepted
     connections in every mode; `requests` counts the HTTP requests answered in "throttle".
@@ -196,6 +205,10 @@ class FaultProxy:
         self.target = target
         self.requests = 0
         self.connections = 0
+        self.slow_seconds = 5.0
+        self.drip_seconds = 0.2
+        self.reset_after = 20
+        self.replies_to_lose = 1
         self._mode: Mode = "pass"
         self._generation = 0
         self._lock = threading.Lock()
@@ -285,8 +298,13 @@ class FaultProxy:
 
     def _handle(self, client: socket.socket, mode: Mode, generation: int) -> None:
         try:
-            if mode == "pass":
-                self._forward(client, generation)
+            if mode == "lose_reply":
+                with self._lock:
+                    lose = self.replies_to_lose > 0
+                    self.replies_to_lose -= 1 if lose else 0
+                mode = "lose_reply" if lose else "pass"
+            if mode in ("pass", "slow", "drip", "reset", "garbage", "lose_reply"):
+                self._forward(client, generation, mode)
             elif mode == "throttle":
                 self._throttle(client, generation)
             else:  # blackhole: read and drop everything, answer nothing
@@ -299,12 +317,22 @@ class FaultProxy:
             with self._lock:
                 self._handlers.discard(threading.current_thread())
 
-    def _forward(self, client: socket.socket, generation: int) -> None:
+    def _sleep(self, seconds: float, generation: int) -> bool:
+        """Wait `seconds` unless the connection must end first; False if it must."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if not self._live(generation):
+                return False
+            time.sleep(min(_POLL, max(0.0, end - time.monotonic())))
+        return self._live(generation)
+
+    def _forward(self, client: socket.socket, generation: int, mode: Mode = "pass") -> None:
         try:
             upstream = socket.create_connection(self.target, timeout=5)
         except OSError:
             _reset(client)
             return
+        answered = 0
         with upstream:
             peers = {client: upstream, upstream: client}
             while self._live(generation):
@@ -313,7 +341,26 @@ class FaultProxy:
                     data = sock.recv(65536)
                     if not data:
                         return
-                    peers[sock].sendall(data)
+                    if sock is client or mode == "pass":
+                        peers[sock].sendall(data)
+                    elif mode == "slow":
+                        if not self._sleep(self.slow_seconds, generation):
+                            return
+                        client.sendall(data)
+                    elif mode == "drip":
+                        for index in range(len(data)):
+                            client.sendall(data[index : index + 1])
+                            if not self._sleep(self.drip_seconds, generation):
+                                return
+                    elif mode == "reset":
+                        client.sendall(data[: max(0, self.reset_after - answered)])
+                        answered += len(data)
+                        if answered >= self.reset_after:
+                            _reset(client)
+                            return
+                    elif mode == "garbage":
+                        client.sendall(os.urandom(len(data)))
+                    # "lose_reply": the request has landed; its answer goes nowhere
 
     def _throttle(self, client: socket.socket, generation: int) -> None:
         buffer = b""
@@ -334,3 +381,64 @@ class FaultProxy:
             with self._lock:
                 self.requests += 1
             client.sendall(THROTTLE_RESPONSE)
+
+
+class HttpsFiles:
+    """An HTTPS server on 127.0.0.1 serving `files` (path -> bytes) with the certificate of
+    tests.certs.local_tls(), for the length of a `with` block; 404 for anything else."""
+
+    def __init__(self, files: dict[str, bytes]) -> None:
+        self.files = dict(files)
+        self.port = 0
+        self.requests = 0
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> HttpsFiles:
+        import ssl
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        from tests.certs import local_tls
+
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                owner.requests += 1
+                body = owner.files.get(self.path)
+                self.send_response(200 if body is not None else 404)
+                body = body if body is not None else b"not found"
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        identity = local_tls()
+        directory = tempfile.mkdtemp(prefix="https-files-")
+        cert, key = Path(directory) / "cert.pem", Path(directory) / "key.pem"
+        cert.write_bytes(identity.cert_pem)
+        key.write_bytes(identity.key_pem)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        cert.unlink()
+        key.unlink()
+        os.rmdir(directory)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+        self._server = server
+        self.port = server.server_address[1]
+        self._thread = threading.Thread(target=server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)

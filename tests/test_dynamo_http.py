@@ -111,7 +111,7 @@ def test_throttling_is_retried_once_then_reported(dynamo_table, dynalite) -> Non
 @pytest.mark.parametrize("mode", ["blackhole", "refuse"])
 def test_no_answer_is_unreachable_after_one_retry(dynamo_table, dynalite, mode: str) -> None:
     with FaultProxy(("127.0.0.1", dynalite.port), mode=mode) as proxy:
-        client = HttpDynamo.from_env(endpoint=proxy.endpoint, read_timeout=0.3)
+        client = HttpDynamo.from_env(endpoint=proxy.endpoint, attempt_deadline=0.3)
         sent: Counter[str] = Counter()
         client.listeners.append(lambda operation: sent.update([operation]))
         with pytest.raises(DynamoUnreachable):

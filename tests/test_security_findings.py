@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -345,3 +346,189 @@ def test_finding_1_one_skill_id_rule_for_lambda_and_the_web(
     client = make_client(verify=False)
     response = client.post("/alexa", data=json.dumps(envelope).encode())
     assert (response.status_code, response.get_json()) == (400, {"error": "wrong skill id"})
+
+
+# --- finding 4: every outbound call has an overall deadline ----------------------------------
+
+
+def test_finding_4_a_dripping_certificate_server_cannot_hold_a_request(pki, clock) -> None:
+    """The chain is served over real TLS, one byte every 0.2 s (minutes in all): the request
+    is answered, refused, within the deadline."""
+    from skill.store.config import TURN_ANSWER_SECONDS
+    from skill.web.certs import https_fetch
+    from tests.certs import local_tls
+    from tests.servers import FaultProxy, HttpsFiles
+
+    context = local_tls().client_context()
+    files = {"/echo.api/good.pem": pki.chains["good.pem"]}
+    with HttpsFiles(files) as origin, FaultProxy(("127.0.0.1", origin.port), "drip") as proxy:
+
+        def fetch(url: str) -> bytes:
+            local = url.replace("https://s3.amazonaws.com", f"https://127.0.0.1:{proxy.port}")
+            return https_fetch(local, context=context)
+
+        app = create_app(
+            MemoryStore(), trusted_roots=[pki.root], fetch=fetch, clock=clock, skill_id=SKILL_ID
+        )
+        started = time.monotonic()
+        response = post(app.test_client(), launch_body(clock), pki.leaf_key)
+        took = time.monotonic() - started
+        assert response.get_json() == {"error": "could not fetch the certificate chain"}
+        assert took < TURN_ANSWER_SECONDS, took
+        proxy.mode = "pass"  # and the same server, answering promptly, is fine
+        assert post(app.test_client(), launch_body(clock), pki.leaf_key).status_code == 400
+        clock.advance(seconds=61)  # past the negative cache
+        assert post(app.test_client(), launch_body(clock), pki.leaf_key).status_code == 200
+
+
+@pytest.mark.parametrize("client_kind", ["small client", "botocore"])
+def test_finding_4_a_dripping_dynamodb_cannot_hold_a_turn(
+    dynamo_table, dynalite, clock, client_kind: str
+) -> None:
+    """DynamoDB behind a proxy that drips its answers one byte every 0.2 s: every turn is
+    answered within 3 s, with either client."""
+    from skill.store.config import TURN_ANSWER_SECONDS
+    from tests.conftest import meet
+    from tests.test_faults import proxied_device
+
+    with proxied_device(dynamo_table, dynalite, clock, client_kind) as (proxy, echo, _):
+        meet(echo)
+        proxy.mode = "drip"
+        for line in ("yes", "next", "stop", "Alexa, resume our check-in"):
+            started = time.monotonic()
+            turn = echo.hear(line)
+            took = time.monotonic() - started
+            assert took < TURN_ANSWER_SECONDS, (line, took)
+            assert turn.speech
+
+
+# --- finding 9: the smaller ones of the DynamoDB client ----------------------------------
+
+
+class Recorder:
+    """A local HTTP server that records each request's Host header and path and answers {}."""
+
+    def __init__(self, host: str) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        seen = self.seen = []
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                seen.append((self.headers.get("Host"), self.path))
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        class Server(ThreadingHTTPServer):
+            address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+
+        self.server = Server((host, 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+def test_finding_9_an_ipv6_endpoint_gets_a_bracketed_host_header() -> None:
+    from skill.store.dynamo_http import Credentials, HttpDynamo
+
+    recorder = Recorder("::1")
+    try:
+        client = HttpDynamo("eu-west-1", Credentials("a", "b"), f"http://[::1]:{recorder.port}")
+        assert client.call("get_item", TableName="t", Key={}) == {}
+    finally:
+        recorder.close()
+    assert recorder.seen == [(f"[::1]:{recorder.port}", "/")]
+
+
+def test_finding_9_an_endpoints_path_is_kept() -> None:
+    from skill.store.dynamo_http import Credentials, HttpDynamo
+
+    recorder = Recorder("127.0.0.1")
+    try:
+        endpoint = f"http://127.0.0.1:{recorder.port}/dynamodb-proxy"
+        client = HttpDynamo("eu-west-1", Credentials("a", "b"), endpoint)
+        assert client.call("get_item", TableName="t", Key={}) == {}
+    finally:
+        recorder.close()
+    assert recorder.seen == [(f"127.0.0.1:{recorder.port}", "/dynamodb-proxy")]
+
+
+def test_finding_9_the_credentials_repr_holds_no_secret() -> None:
+    from skill.store.dynamo_http import Credentials
+
+    text = repr(Credentials("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG", "FwoGZXIvYXdzTOKEN"))
+    assert "AKIDEXAMPLE" in text
+    assert "wJalrXUtnFEMI" not in text and "FwoGZXIvYXdzTOKEN" not in text
+
+
+# --- finding 6: a retried write applies its command once ---------------------------------
+
+
+def test_finding_6_a_retried_write_applies_its_command_once_on_dynalite(
+    dynamo_table, dynalite, clock
+) -> None:
+    """Through the fault proxy: the PutItem lands, its answer is lost, the client retries
+    it; the retry's conflict is our own write, so "next" is not applied a second time (the
+    couple would skip a turn). Both clients: tests/test_faults.py runs the same case."""
+    from tests.test_faults import proxied_device, reference_state, stored_state
+
+    lines = ["Alexa, start our check-in", "we are Sam and Alex", "yes", "yes"]
+    with proxied_device(dynamo_table, dynalite, clock, "small client") as (proxy, echo, store):
+        for line in lines:
+            echo.hear(line)
+        proxy.replies_to_lose = 1
+        proxy.mode = "lose_reply"
+        store.transport.close()  # so that the first attempt is the one that lands
+        turn = echo.hear("next")
+        assert "Sam" in turn.speech and "Alex, your turn" not in turn.speech
+        assert stored_state(store) == reference_state([*lines, "next"], clock)
+
+
+def test_finding_6_a_retried_write_applies_its_command_once_on_sqlite(
+    tmp_path: Path, clock
+) -> None:
+    """SQLite has no wire for the proxy: the fault is injected at the store's boundary. The
+    write commits and its answer is lost (as a timeout would lose it); the household tries it
+    again, meets its own write, and does not apply "next" twice."""
+    from skill.alexa.skill import skill_builder
+    from skill.console.device import Device
+    from skill.store.base import StoreUnavailable, household_key
+    from skill.store.sqlite import SqliteStore
+    from tests.conftest import COUPLE_ID
+    from tests.test_faults import reference_state
+
+    class AnswerLost(SqliteStore):
+        lose = 0
+
+        def save(self, household: str, state: Any, version: Any, token: Any = None) -> int:
+            stored = super().save(household, state, version, token=token)
+            if self.lose:
+                self.lose -= 1
+                raise StoreUnavailable("TimeoutError")  # it landed; nobody heard
+            return stored
+
+    store = AnswerLost(tmp_path / "checkin.db")
+    echo = Device(skill_builder(store).lambda_handler(), COUPLE_ID, clock=clock)
+    lines = ["Alexa, start our check-in", "we are Sam and Alex", "yes", "yes"]
+    for line in lines:
+        echo.hear(line)
+    store.lose = 1
+    turn = echo.hear("next")
+    assert "Sam" in turn.speech and "Alex, your turn" not in turn.speech
+    record = store.load(household_key(COUPLE_ID))
+    assert record is not None
+    assert record.state == reference_state([*lines, "next"], clock)
+    assert "Alex" in echo.hear("next").speech

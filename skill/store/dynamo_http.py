@@ -15,13 +15,21 @@ import http.client
 import json
 import os
 import random
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
+
+from skill.store.config import (
+    ATTEMPT_DEADLINE,
+    ATTEMPTS,
+    CALL_DEADLINE,
+    CONNECT_TIMEOUT,
+    env_region,
+)
+from skill.store.deadline import Deadline, Endpoint
 
 API_VERSION = "DynamoDB_20120810"
 OPERATIONS = {"get_item": "GetItem", "put_item": "PutItem", "delete_item": "DeleteItem"}
@@ -40,10 +48,15 @@ MAX_RESPONSE_BYTES = 1 << 20  # an item is at most 400 KB; refuse anything far l
 class DynamoError(Exception):
     """DynamoDB answered with an error, e.g. ConditionalCheckFailedException."""
 
-    def __init__(self, code: str, message: str = "") -> None:
+    def __init__(self, code: str, message: str = "", status: int = 400) -> None:
         super().__init__(code)
         self.code = code
         self.message = message
+        self.status = status
+
+    @property
+    def retryable(self) -> bool:
+        return self.status >= 500 or self.code in RETRYABLE
 
 
 class DynamoUnreachable(Exception):
@@ -53,8 +66,8 @@ class DynamoUnreachable(Exception):
 @dataclass(frozen=True)
 class Credentials:
     access_key: str
-    secret_key: str
-    token: str | None = None
+    secret_key: str = field(repr=False)  # never in a log line or a traceback
+    token: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls) -> Credentials | None:
@@ -65,10 +78,6 @@ class Credentials:
         if not access or not secret:
             return None
         return cls(access, secret, os.environ.get("AWS_SESSION_TOKEN") or None)
-
-
-def env_region() -> str | None:
-    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
 
 
 def env_endpoint(region: str) -> str:
@@ -85,7 +94,13 @@ def _hmac(key: bytes, text: str) -> bytes:
 
 
 def sign(
-    credentials: Credentials, region: str, host: str, target: str, body: bytes, now: datetime
+    credentials: Credentials,
+    region: str,
+    host: str,
+    target: str,
+    body: bytes,
+    now: datetime,
+    path: str = "/",
 ) -> dict[str, str]:
     """The headers of a signed DynamoDB request (AWS Signature Version 4, service dynamodb)."""
     amz_date = now.strftime("%Y%m%dT%H%M%SZ")
@@ -103,7 +118,7 @@ def sign(
     canonical = "\n".join(
         [
             "POST",
-            "/",
+            path,
             "",
             "".join(f"{name}:{headers[name].strip()}\n" for name in names),
             signed_headers,
@@ -125,17 +140,69 @@ def sign(
     return headers
 
 
+def host_header(hostname: str, port: int, https: bool) -> str:
+    """The Host header for a URL's host and port: an IPv6 literal in brackets, and the port
+    only when it is not the scheme's default."""
+    host = f"[{hostname}]" if ":" in hostname else hostname
+    return host if port == (443 if https else 80) else f"{host}:{port}"
+
+
+def pause(attempt: int, deadline: Deadline) -> None:
+    """A short, jittered wait before the retry, never past the deadline."""
+    time.sleep(min(random.uniform(0.02, 0.1) * attempt, deadline.remaining()))
+
+
+UNREACHABLE = (OSError, http.client.HTTPException, ValueError)
+"""What a failed attempt raises when no readable answer came (timeouts are OSErrors)."""
+
+
+def with_retries(
+    target: str,
+    attempt: Callable[[Deadline], dict[str, Any]],
+    *,
+    attempts: int,
+    attempt_seconds: float,
+    call_seconds: float,
+    listeners: list[Callable[[str], None]],
+) -> dict[str, Any]:
+    """One store call: up to `attempts` tries of `attempt(deadline)`, each with its own
+    deadline and all of them within one overall deadline (the call's, or sooner if the turn's
+    budget says so). Used by both clients, so they retry alike."""
+    deadline = Deadline.after(call_seconds)
+    for number in range(1, attempts + 1):
+        if deadline.expired():
+            raise DynamoUnreachable("DeadlineExceeded")
+        for listener in listeners:
+            listener(target)
+        last = number == attempts
+        try:
+            return attempt(deadline.sooner(attempt_seconds))
+        except DynamoError as error:
+            if not error.retryable or last or deadline.expired():
+                raise
+        except DynamoUnreachable:
+            if last or deadline.expired():
+                raise
+        except UNREACHABLE as error:
+            if last or deadline.expired():
+                raise DynamoUnreachable(type(error).__name__) from error
+        pause(number, deadline)
+    raise DynamoUnreachable("no attempts")  # only with attempts < 1
+
+
 class HttpDynamo:
-    """GetItem, PutItem and DeleteItem over a kept-alive connection (one per thread)."""
+    """GetItem, PutItem and DeleteItem over a kept-alive connection (one per thread), each
+    call within an overall deadline however the server behaves (see deadline.py)."""
 
     def __init__(
         self,
         region: str,
         credentials: Credentials,
         endpoint: str | None = None,
-        connect_timeout: float = 0.5,
-        read_timeout: float = 0.8,
-        attempts: int = 2,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        attempt_deadline: float = ATTEMPT_DEADLINE,
+        attempts: int = ATTEMPTS,
+        call_deadline: float = CALL_DEADLINE,
     ) -> None:
         self.region = region
         self.credentials = credentials
@@ -145,13 +212,20 @@ class HttpDynamo:
         self.https = url.scheme == "https"
         self.hostname = url.hostname
         self.port = url.port or (443 if self.https else 80)
-        default_port = self.port == (443 if self.https else 80)
-        self.host = self.hostname if default_port else f"{self.hostname}:{self.port}"
+        self.host = host_header(self.hostname, self.port, self.https)
+        self.path = url.path or "/"  # an endpoint behind a path prefix keeps it
         self.connect_timeout = connect_timeout
-        self.read_timeout = read_timeout
+        self.attempt_deadline = attempt_deadline
         self.attempts = attempts
+        self.call_deadline = call_deadline
         self.listeners: list[Callable[[str], None]] = []
-        self.local = threading.local()  # one kept-alive connection per thread
+        self.endpoint = Endpoint(
+            self.hostname,
+            self.port,
+            self.https,
+            connect_timeout=connect_timeout,
+            context=_ssl_context() if self.https else None,
+        )
 
     @classmethod
     def from_env(cls, endpoint: str | None = None, **options: Any) -> HttpDynamo | None:
@@ -164,57 +238,41 @@ class HttpDynamo:
     def call(self, operation: str, **request: Any) -> dict[str, Any]:
         target = OPERATIONS[operation]
         body = json.dumps(request, separators=(",", ":")).encode("utf-8")
-        for attempt in range(1, self.attempts + 1):
-            for listener in self.listeners:
-                listener(target)
-            try:
-                status, data = self.send(target, body)
-                payload = json.loads(data) if data else {}
-            except (OSError, http.client.HTTPException, ValueError) as error:
-                self.close()
-                if attempt == self.attempts:
-                    raise DynamoUnreachable(type(error).__name__) from error
-                self.pause(attempt)
-                continue
-            if status == 200:
-                return payload
-            code = str(payload.get("__type", "")).rsplit("#", 1)[-1] or f"HTTP{status}"
-            if (status >= 500 or code in RETRYABLE) and attempt < self.attempts:
-                self.pause(attempt)
-                continue
-            raise DynamoError(code, str(payload.get("message") or payload.get("Message") or ""))
-        raise DynamoUnreachable("no attempts")  # only with attempts < 1
+        return with_retries(
+            target,
+            lambda deadline: self.attempt(target, body, deadline),
+            attempts=self.attempts,
+            attempt_seconds=self.attempt_deadline,
+            call_seconds=self.call_deadline,
+            listeners=self.listeners,
+        )
 
-    def send(self, target: str, body: bytes) -> tuple[int, bytes]:
-        connection = self.connect()
-        headers = sign(self.credentials, self.region, self.host, target, body, datetime.now(UTC))
-        connection.request("POST", "/", body=body, headers=headers)
-        response = connection.getresponse()
-        data = response.read(MAX_RESPONSE_BYTES + 1)
-        if len(data) > MAX_RESPONSE_BYTES:
-            raise ValueError("response too large")
-        if response.will_close:
-            self.close()
-        return response.status, data
-
-    def connect(self) -> http.client.HTTPConnection:
-        connection = getattr(self.local, "connection", None)
-        if connection is None:
-            kind = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
-            connection = kind(self.hostname, self.port, timeout=self.connect_timeout)
-            connection.connect()
-            assert connection.sock is not None
-            connection.sock.settimeout(self.read_timeout)
-            self.local.connection = connection
-        return connection
+    def attempt(self, target: str, body: bytes, deadline: Deadline) -> dict[str, Any]:
+        """One request and its answer: the payload, or DynamoError with DynamoDB's code."""
+        now = datetime.now(UTC)
+        headers = sign(self.credentials, self.region, self.host, target, body, now, self.path)
+        answer = self.endpoint.exchange(
+            "POST", self.path, body, headers, deadline, MAX_RESPONSE_BYTES
+        )
+        payload = json.loads(answer.body) if answer.body else {}
+        if not isinstance(payload, dict):
+            raise ValueError("the answer is not a JSON object")
+        if answer.status == 200:
+            return payload
+        code = str(payload.get("__type", "")).rsplit("#", 1)[-1] or f"HTTP{answer.status}"
+        message = str(payload.get("message") or payload.get("Message") or "")
+        raise DynamoError(code, message, answer.status)
 
     def close(self) -> None:
-        connection = getattr(self.local, "connection", None)
-        if connection is not None:
-            connection.close()
-            self.local.connection = None
+        self.endpoint.close()
 
-    @staticmethod
-    def pause(attempt: int) -> None:
-        """A short, jittered wait before the retry (bounded: Alexa is waiting)."""
-        time.sleep(random.uniform(0.02, 0.1) * attempt)
+
+def _ssl_context() -> Any:
+    import ssl
+
+    try:
+        import certifi
+
+        return ssl.create_default_context(cafile=certifi.where())
+    except (ImportError, OSError):
+        return ssl.create_default_context()

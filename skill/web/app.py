@@ -21,6 +21,8 @@ from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntity
 from skill.alexa.guard import Refused, screen, startup_skill_id
 from skill.alexa.skill import skill_builder
 from skill.store import Store, store_from_env
+from skill.store.config import TURN_BUDGET_SECONDS
+from skill.store.deadline import turn_budget
 from skill.web.certs import Rejected, default_roots, https_fetch
 from skill.web.verify import AlexaVerifier
 
@@ -125,23 +127,26 @@ def create_app(
     @app.post("/alexa")
     @app.post("/")
     def alexa() -> Response:
-        try:
-            body = _read_body()
-            if verifier is not None:
-                verifier.check_signature(request.headers, body)
-            text, parsed = _parse(body)
-            envelope = screen(parsed, skill_id)
-            if verifier is not None:
-                verifier.check_timestamp(envelope)
-            if envelope is not parsed:
-                text = json.dumps(envelope)
+        # Every outbound call of the request (certificate, store) shares one budget, so that
+        # the answer comes within TURN_ANSWER_SECONDS whatever a dependency does.
+        with turn_budget(TURN_BUDGET_SECONDS):
             try:
-                request_envelope = serializer.deserialize(text, "ask_sdk_model.RequestEnvelope")
-            except Exception as error:  # the SDK raises several kinds on a bad shape
-                raise Rejected("malformed Alexa request") from error
-        except Refused as refused:
-            return _reject(refused.reason)
-        response_envelope = skill.invoke(request_envelope=request_envelope, context=None)
+                body = _read_body()
+                if verifier is not None:
+                    verifier.check_signature(request.headers, body)
+                text, parsed = _parse(body)
+                envelope = screen(parsed, skill_id)
+                if verifier is not None:
+                    verifier.check_timestamp(envelope)
+                if envelope is not parsed:
+                    text = json.dumps(envelope)
+                try:
+                    request_envelope = serializer.deserialize(text, "ask_sdk_model.RequestEnvelope")
+                except Exception as error:  # the SDK raises several kinds on a bad shape
+                    raise Rejected("malformed Alexa request") from error
+            except Refused as refused:
+                return _reject(refused.reason)
+            response_envelope = skill.invoke(request_envelope=request_envelope, context=None)
         return _json(serializer.serialize(response_envelope), 200)
 
     @app.errorhandler(RequestEntityTooLarge)
