@@ -27,10 +27,12 @@ class CountingStore(MemoryStore):
             raise StoreUnavailable("down") from TimeoutError()
         return super().load(household)
 
-    def save(self, household: str, state: dict[str, Any], version: int | None) -> int:
+    def save(
+        self, household: str, state: dict[str, Any], version: int | None, token: str | None = None
+    ) -> int:
         if self.down:
             raise StoreUnavailable("down") from TimeoutError()
-        return super().save(household, state, version)
+        return super().save(household, state, version, token=token)
 
 
 def device(store: MemoryStore, device_id: str = "amzn1.ask.device.a") -> Device:

@@ -1,11 +1,16 @@
 """One request's I/O: read the household's state once per session, run the engine, write
-only when the state changed, and carry the state in session attributes between requests."""
+only when the state changed, and carry the state in session attributes between requests.
+
+Every turn's store work shares one budget (TURN_BUDGET_SECONDS, skill/store/config.py), so
+that the couple hears an answer within TURN_ANSWER_SECONDS whatever the store does. Every
+write carries a token: a conflict caused by our own earlier write (it landed, its answer was
+lost) is recognised and the command is not applied again."""
 
 from __future__ import annotations
 
 import json
 import logging
-import time
+import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -20,11 +25,11 @@ from skill.engine.schema import load_state
 from skill.engine.state import State
 from skill.engine.variants import pick
 from skill.store.base import Conflict, Store, StoreUnavailable, household_key
+from skill.store.config import CALL_DEADLINE, TURN_BUDGET_SECONDS
+from skill.store.deadline import turn_budget, turn_left
 
 log = logging.getLogger("checkin")
 MAX_CONFLICT_RETRIES = 3
-# Alexa waits about 8 s for a response; store calls stop retrying after this long.
-STORE_DEADLINE_SECONDS = 4.0
 
 
 def log_store_error(operation: str, error: Exception) -> None:
@@ -33,7 +38,7 @@ def log_store_error(operation: str, error: Exception) -> None:
     log.warning(json.dumps({"store": f"{operation} failed", "error": cause}))
 
 
-@dataclass
+@dataclass(frozen=True)
 class Loaded:
     state: State
     version: int | None
@@ -83,8 +88,7 @@ def load(handler_input: HandlerInput, store: Store) -> Loaded:
         version = attributes.get("version")
         version = version if type(version) is int else None  # a stale guess only re-reads
         loaded = from_record(session_state(attributes), version)
-        loaded.dirty = attributes.get("dirty") is True
-        return loaded
+        return replace(loaded, dirty=attributes.get("dirty") is True)
     try:
         record = store.load(household_key(user_id(handler_input)))
     except StoreUnavailable as error:
@@ -95,8 +99,7 @@ def load(handler_input: HandlerInput, store: Store) -> Loaded:
     loaded = from_record(record.state, record.version)
     # A yes/no question left unanswered belongs to its session: a "yes" in a later session
     # must not confirm it (least of all "forget us").
-    loaded.state = loaded.state.replace(asking="")
-    return loaded
+    return replace(loaded, state=loaded.state.replace(asking=""))
 
 
 class Household:
@@ -110,7 +113,10 @@ class Household:
         self.now = request_time(handler_input)
 
     def run(self, event: Event) -> tuple[Outcome, Loaded]:
-        self.started = time.monotonic()
+        with turn_budget(TURN_BUDGET_SECONDS):
+            return self._run(event)
+
+    def _run(self, event: Event) -> tuple[Outcome, Loaded]:
         loaded = load(self.input, self.store)
         if loaded.unavailable:  # nothing to continue from, and nothing must be overwritten
             return self.say_only(loaded, "store_unreachable"), loaded
@@ -122,8 +128,7 @@ class Household:
         elif outcome.state != loaded.state or loaded.dirty or loaded.damaged:
             # (a damaged record is written back repaired, so the apology is said once)
             outcome, saved = self.save(event, outcome, loaded)
-            saved.damaged = loaded.damaged
-            loaded = saved
+            loaded = replace(saved, damaged=loaded.damaged)
         if loaded.damaged:
             apology = pick(self.content.phrases["state_reset"], self.key)
             outcome = with_speech(outcome, apology, *outcome.reply.speech)
@@ -137,20 +142,26 @@ class Household:
 
     def save(self, event: Event, outcome: Outcome, loaded: Loaded) -> tuple[Outcome, Loaded]:
         """Write over the version read; on a conflict, re-read and re-apply the event, so that
-        a newer state written by another device is never overwritten by an older one."""
+        a newer state written by another device is never overwritten by an older one.
+
+        Each write carries a new token. A conflict whose record carries our own token is our
+        own write that landed (its answer lost): done, not applied again. A store that did
+        not answer is tried once more while the turn's budget allows a whole call."""
+        retried = False
         for _ in range(MAX_CONFLICT_RETRIES):
+            token = uuid.uuid4().hex
+            written = outcome.state.to_dict()
             try:
-                written = outcome.state.to_dict()
-                version = self.store.save(self.key, written, loaded.version)
+                version = self.write(written, loaded.version, token, retried)
                 return outcome, Loaded(outcome.state, version, written=written)
             except Conflict:
-                if time.monotonic() - self.started > STORE_DEADLINE_SECONDS:
-                    break
                 try:
                     record = self.store.load(self.key)
                 except StoreUnavailable as error:
                     log_store_error("reload", error)
                     break
+                if record is not None and record.token == token:  # our own write landed
+                    return outcome, Loaded(outcome.state, record.version, written=written)
                 loaded = (
                     from_record(record.state, record.version) if record else Loaded(State(), None)
                 )
@@ -158,11 +169,23 @@ class Household:
             except StoreUnavailable as error:
                 log_store_error("save", error)
                 break
+            retried = True
         if outcome.reply.end_session:
             outcome = with_speech(
                 outcome, *outcome.reply.speech, pick(self.content.phrases["save_failed"], self.key)
             )
         return outcome, Loaded(outcome.state, loaded.version, dirty=True)
+
+    def write(self, state: dict[str, Any], version: int | None, token: str, retried: bool) -> int:
+        """One write, tried a second time (same token) if the store did not answer and the
+        turn's budget still holds a whole call."""
+        try:
+            return self.store.save(self.key, state, version, token=token)
+        except StoreUnavailable as error:
+            if retried or turn_left() < CALL_DEADLINE:
+                raise
+            log_store_error("save", error)
+        return self.store.save(self.key, state, version, token=token)
 
     def forget(self) -> bool:
         try:
@@ -183,12 +206,15 @@ class Household:
 
     def flush(self) -> None:
         """At session end: write what an earlier failure left unsaved."""
-        loaded = load(self.input, self.store)
-        if not loaded.dirty:
-            return
-        try:
-            self.store.save(self.key, loaded.state.to_dict(), loaded.version)
-        except Conflict:
-            pass  # a newer state is stored: never overwrite it with an older one
-        except StoreUnavailable as error:
-            log_store_error("save", error)
+        with turn_budget(TURN_BUDGET_SECONDS):
+            loaded = load(self.input, self.store)
+            if not loaded.dirty:
+                return
+            try:
+                self.store.save(
+                    self.key, loaded.state.to_dict(), loaded.version, token=uuid.uuid4().hex
+                )
+            except Conflict:
+                pass  # a newer state is stored: never overwrite it with an older one
+            except StoreUnavailable as error:
+                log_store_error("save", error)

@@ -1,7 +1,12 @@
 """The store interface: one record per household, written with optimistic concurrency.
 
 Every write names the version it read; a store refuses a write whose version is stale
-(Conflict), so that two devices of one household never silently overwrite each other."""
+(Conflict), so that two devices of one household never silently overwrite each other.
+
+Every write also carries a token, kept with the record: when a write's answer is lost (it
+timed out, yet landed) and the write is tried again, the retry meets a Conflict caused by our
+own write. The token read back tells the two cases apart, so that a command is never applied
+twice (issue 10, finding 6)."""
 
 from __future__ import annotations
 
@@ -22,14 +27,18 @@ class StoreUnavailable(Exception):
 class Record:
     state: dict[str, Any]
     version: int
+    token: str | None = None  # the token of the write that stored it
 
 
 class Store(Protocol):
     def load(self, household: str) -> Record | None:
         """The household's record, or None when nothing is stored."""
 
-    def save(self, household: str, state: dict[str, Any], version: int | None) -> int:
-        """Write the state over `version` (None: the record must not exist yet).
+    def save(
+        self, household: str, state: dict[str, Any], version: int | None, token: str | None = None
+    ) -> int:
+        """Write the state over `version` (None: the record must not exist yet), marked with
+        `token` (a new one for each command written).
 
         Returns the new version. Raises Conflict when the stored version differs."""
 

@@ -36,7 +36,7 @@ from skill.store.dynamo_http import (
     HttpDynamo,
     with_retries,
 )
-from skill.store.table import KEY, RETENTION_DAYS, TTL_ATTRIBUTE
+from skill.store.table import KEY, RETENTION_DAYS, TTL_ATTRIBUTE, WRITER
 
 
 def client_config() -> Any:
@@ -222,9 +222,13 @@ class DynamoStore:
             state = json.loads(item["state"]["S"])
         except (KeyError, TypeError, ValueError, RecursionError):
             state = None
-        return Record(state if isinstance(state, dict) else {"damaged": True}, stored_version(item))
+        token = item.get(WRITER, {}).get("S") if isinstance(item.get(WRITER), dict) else None
+        state = state if isinstance(state, dict) else {"damaged": True}
+        return Record(state, stored_version(item), token)
 
-    def save(self, household: str, state: dict[str, Any], version: int | None) -> int:
+    def save(
+        self, household: str, state: dict[str, Any], version: int | None, token: str | None = None
+    ) -> int:
         new_version = (version or 0) + 1
         item = {
             KEY: {"S": household},
@@ -232,6 +236,8 @@ class DynamoStore:
             "state": {"S": json.dumps(state, separators=(",", ":"), ensure_ascii=False)},
             TTL_ATTRIBUTE: {"N": str(int(time.time()) + RETENTION_DAYS * 86400)},
         }
+        if token:
+            item[WRITER] = {"S": token}
         if version is None:
             condition = {"ConditionExpression": f"attribute_not_exists({KEY})"}
         elif version == 0:  # the item exists but carries no (usable) version

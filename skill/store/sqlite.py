@@ -17,7 +17,8 @@ CREATE TABLE IF NOT EXISTS households (
     household TEXT PRIMARY KEY,
     version INTEGER NOT NULL,
     state TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    writer TEXT
 )
 """
 
@@ -29,6 +30,9 @@ class SqliteStore:
         with self.connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(households)")}
+            if "writer" not in columns:  # a file made before writes carried a token
+                db.execute("ALTER TABLE households ADD COLUMN writer TEXT")
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
@@ -47,7 +51,7 @@ class SqliteStore:
     def load(self, household: str) -> Record | None:
         with self.connect() as db:
             row = db.execute(
-                "SELECT state, version FROM households WHERE household = ?", (household,)
+                "SELECT state, version, writer FROM households WHERE household = ?", (household,)
             ).fetchone()
         if row is None:
             return None
@@ -55,26 +59,28 @@ class SqliteStore:
             state = json.loads(row[0])
         except ValueError:
             state = {"damaged": True}
-        return Record(state if isinstance(state, dict) else {"damaged": True}, row[1])
+        return Record(state if isinstance(state, dict) else {"damaged": True}, row[1], row[2])
 
-    def save(self, household: str, state: dict[str, Any], version: int | None) -> int:
+    def save(
+        self, household: str, state: dict[str, Any], version: int | None, token: str | None = None
+    ) -> int:
         text = json.dumps(state, separators=(",", ":"), ensure_ascii=False)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.connect() as db:
             if version is None:
                 try:
                     db.execute(
-                        "INSERT INTO households (household, version, state, updated_at)"
-                        " VALUES (?, 1, ?, ?)",
-                        (household, text, now),
+                        "INSERT INTO households (household, version, state, updated_at, writer)"
+                        " VALUES (?, 1, ?, ?, ?)",
+                        (household, text, now, token),
                     )
                 except sqlite3.IntegrityError as error:
                     raise Conflict("record exists") from error
                 return 1
             cursor = db.execute(
-                "UPDATE households SET version = version + 1, state = ?, updated_at = ?"
-                " WHERE household = ? AND version = ?",
-                (text, now, household, version),
+                "UPDATE households SET version = version + 1, state = ?, updated_at = ?,"
+                " writer = ? WHERE household = ? AND version = ?",
+                (text, now, token, household, version),
             )
             if cursor.rowcount != 1:
                 raise Conflict("version changed")

@@ -6,6 +6,7 @@ One item per household:
     version    N  bumped by every write; each write is conditional on the version it read
     state      S  the couple's state as compact JSON, with its own schema version "v"
     expires    N  epoch seconds; DynamoDB's TTL deletes households unused for RETENTION_DAYS
+    writer     S  the token of the write that stored the item (see store/base.py)
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 KEY = "household"
 TTL_ATTRIBUTE = "expires"
+WRITER = "writer"
 RETENTION_DAYS = 400  # a little over a year without a single check-in
 
 
