@@ -532,3 +532,57 @@ def test_finding_6_a_retried_write_applies_its_command_once_on_sqlite(
     assert record is not None
     assert record.state == reference_state([*lines, "next"], clock)
     assert "Alex" in echo.hear("next").speech
+
+
+# --- finding 8: the SQLite file is private -------------------------------------------------
+
+
+def mode_of(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_finding_8_a_new_sqlite_file_is_0600_in_a_0700_folder(tmp_path: Path, monkeypatch) -> None:
+    from skill.store import default_db_path
+    from skill.store.sqlite import SqliteStore
+
+    monkeypatch.delenv("CHECKIN_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setattr(os, "umask", os.umask)  # restored below whatever happens
+    old = os.umask(0o022)  # the usual umask: files 0644, folders 0755
+    try:
+        path = default_db_path()
+        store = SqliteStore(path)
+        store.save("household-a", {"v": 3, "names": ["Sam", "Alex"]}, None)
+    finally:
+        os.umask(old)
+    assert mode_of(path.parent) == 0o700
+    for name in (path, *path.parent.glob(path.name + "-*")):  # the WAL and shared-memory files
+        assert mode_of(name) == 0o600, name
+
+
+def test_finding_8_an_existing_sqlite_file_is_tightened_on_open(tmp_path: Path) -> None:
+    from skill.store.sqlite import SqliteStore
+
+    folder = tmp_path / "our-checkin"
+    folder.mkdir(mode=0o755)
+    path = folder / "checkin.db"
+    SqliteStore(path).save("household-a", {"v": 3}, None)
+    os.chmod(path, 0o644)
+    os.chmod(folder, 0o755)
+    store = SqliteStore(path)
+    assert store.load("household-a") is not None
+    assert mode_of(path) == 0o600
+    assert mode_of(folder) == 0o700  # the skill's own folder
+
+
+def test_finding_8_a_folder_the_operator_chose_is_left_as_it_is(tmp_path: Path) -> None:
+    """CHECKIN_DB may name a file in a shared folder (/srv, /tmp): the file is made private,
+    the folder is not the skill's to change."""
+    from skill.store.sqlite import SqliteStore
+
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    os.chmod(shared, 0o755)
+    SqliteStore(shared / "household.db")
+    assert mode_of(shared / "household.db") == 0o600
+    assert mode_of(shared) == 0o755

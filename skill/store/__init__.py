@@ -15,7 +15,9 @@ def default_db_path() -> Path:
     if os.environ.get("CHECKIN_DB"):
         return Path(os.environ["CHECKIN_DB"]).expanduser()
     data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(data_home) / "our-checkin" / "checkin.db"
+    from skill.store.sqlite import APP_FOLDER
+
+    return Path(data_home) / APP_FOLDER / "checkin.db"
 
 
 def store_from_env() -> Store:

@@ -1,8 +1,15 @@
-"""The embedded store: one SQLite file, for local runs and self-hosting on one machine."""
+"""The embedded store: one SQLite file, for local runs and self-hosting on one machine.
+
+The file holds the couple's names: it is private to the user running the skill (issue 10,
+finding 8). It is created 0600 (SQLite gives its -wal and -shm files the same mode) in a
+folder created 0700; an existing file is tightened to 0600 on open, and so is the skill's
+own folder (APP_FOLDER). A folder the operator chose with CHECKIN_DB is left as it is."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from skill.store.base import Conflict, Record, StoreUnavailable
+from skill.store.config import SQLITE_BUSY_SECONDS
+from skill.store.deadline import turn_left
+
+APP_FOLDER = "our-checkin"  # the skill's own folder under the XDG data directory
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS households (
@@ -26,7 +39,7 @@ CREATE TABLE IF NOT EXISTS households (
 class SqliteStore:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_private(self.path)
         with self.connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(SCHEMA)
@@ -37,7 +50,8 @@ class SqliteStore:
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
         try:
-            db = sqlite3.connect(self.path, timeout=5)
+            # The lock wait is bounded by the turn's budget too (store/config.py).
+            db = sqlite3.connect(self.path, timeout=min(SQLITE_BUSY_SECONDS, turn_left()))
         except sqlite3.Error as error:
             raise StoreUnavailable(type(error).__name__) from error
         try:
@@ -89,3 +103,17 @@ class SqliteStore:
     def delete(self, household: str) -> None:
         with self.connect() as db:
             db.execute("DELETE FROM households WHERE household = ?", (household,))
+
+
+def make_private(path: Path) -> None:
+    """Create `path` (and its folder) readable by this user only, or tighten them."""
+    folder = path.parent
+    created = not folder.exists()
+    folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    if created or folder.name == APP_FOLDER:
+        with contextlib.suppress(PermissionError):
+            os.chmod(folder, FOLDER_MODE)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE))
+    for name in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))):
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            os.chmod(name, FILE_MODE)
