@@ -24,6 +24,7 @@ from skill.content.loader import (
     read_files,
 )
 from skill.content.model import Content
+from skill.content.rules import MIN_CATEGORIES, MIN_QUESTIONS
 from skill.engine.conversation import handle
 from skill.engine.events import Event
 from skill.engine.state import State
@@ -183,30 +184,33 @@ def test_a_brace_that_is_not_a_placeholder(content, capsys):
 
 def delete_questions(folder: Path, keep: int) -> None:
     ids = question_ids(folder)
-    for q_id in ids[: len(ids) - keep]:
-        edit_pattern(folder, "questions.toml", rf"^{q_id} = .*\n", "")
+    gone = set(ids[: len(ids) - keep])
+    path = folder / "questions.toml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(x for x in lines if x.split(" = ")[0] not in gone), encoding="utf-8")
     assert len(question_ids(folder)) == keep
 
 
-def test_a_deck_of_119_questions_is_too_small(content, capsys):
-    delete_questions(content, keep=119)
-    message = "hold 119 questions; the deck needs 120"
+def test_a_deck_one_question_short_is_too_small(content, capsys):
+    delete_questions(content, keep=MIN_QUESTIONS - 1)
+    message = f"hold {MIN_QUESTIONS - 1} questions; the deck needs {MIN_QUESTIONS}"
     assert_reported(content, capsys, "questions.toml", "categories", message)
 
 
-def test_a_deck_of_exactly_120_questions_is_enough(content):
-    delete_questions(content, keep=120)
+def test_a_deck_of_exactly_the_minimum_is_enough(content):
+    delete_questions(content, keep=MIN_QUESTIONS)
     assert check_directory(content) == []
 
 
-def test_seven_categories_are_too_few(content, capsys):
-    # Fold the last category's questions into the one before it: same deck, one category less.
+def test_one_category_too_few(content, capsys):
+    # Fold the last categories' questions into the ones before: same deck, fewer categories.
     categories = list(parsed(content, "questions.toml")["categories"])
-    last = categories[-1]
-    edit_pattern(content, "questions.toml", rf"^\[categories\.{last}\]\nlabel = .*\n", "")
-    edit(content, "questions.toml", f"[categories.{last}.questions]\n", "")
-    assert len(parsed(content, "questions.toml")["categories"]) == len(categories) - 1 == 7
-    assert_reported(content, capsys, "questions.toml", "categories", "has 7; the deck needs 8")
+    for last in categories[MIN_CATEGORIES - 1 :]:
+        edit_pattern(content, "questions.toml", rf"^\[categories\.{last}\]\nlabel = .*\n", "")
+        edit(content, "questions.toml", f"[categories.{last}.questions]\n", "")
+    assert len(parsed(content, "questions.toml")["categories"]) == MIN_CATEGORIES - 1
+    message = f"has {MIN_CATEGORIES - 1}; the deck needs {MIN_CATEGORIES}"
+    assert_reported(content, capsys, "questions.toml", "categories", message)
 
 
 # --- exercises and plans ------------------------------------------------------------------
@@ -296,7 +300,7 @@ ONE_MINUTE_LINES = r"(?<=minutes = 1\n)lines = \[\n(?:  .*\n)*?\]"
 def test_a_one_minute_script_with_30_seconds_of_silence(content, capsys):
     short = 'lines = ["Close your eyes.", 10, "Breathe in.", 10, "And out.", 10, "Open your eyes."]'
     edit_pattern(content, "pauses.toml", ONE_MINUTE_LINES, short)
-    message = "its silences add up to 30 seconds, but it announces 60"
+    message = "lasts about 39 seconds spoken, with the intro and the closing line; it announces 60"
     assert_reported(content, capsys, "pauses.toml", "scripts (minutes = 1)", message)
 
 
@@ -319,8 +323,8 @@ def test_a_breathing_script_too_long_for_one_response_is_refused(content, capsys
         "noticing it and letting it go, again and again, while you stay here together."
     )
     last = parsed(content, "pauses.toml")["scripts"][2]["lines"][-1]
-    edit(content, "pauses.toml", f'  "{last}",\n', f'  "{words}",\n  "{words}",\n  "{last}",\n')
-    # Silences still add up to three minutes, but the words no longer fit in Alexa's 240 s.
+    edit(content, "pauses.toml", f'  "{last}",\n', f'  "{words}",\n' * 6 + f'  "{last}",\n')
+    # The same silences, but the words no longer fit in Alexa's 240 s.
     couple = State(names=("Sam", "Alex"), phase="ready")
     event = Event("exercise", {"exercise": "mindful_pause"})
     reply = handle(couple, event, NOW, unchecked_content(content)).reply

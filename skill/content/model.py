@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -60,6 +60,7 @@ class Plan:
     id: str
     title: str
     steps: tuple[Step, ...]
+    minutes: int = 0  # the length it is known by ("about five minutes"), at the default turns
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,21 @@ class Question:
     text: str
 
 
+@dataclass(frozen=True)
+class Category:
+    id: str
+    label: str
+    not_after: tuple[str, ...] = ()  # exercise ids its questions must not directly follow
+
+
+@dataclass(frozen=True)
+class Locale:
+    """What differs between English locales: where to turn for help."""
+
+    emergency: str  # the emergency number, as it is said ("nine one one")
+    helpline: str  # a domestic-abuse helpline, as a sentence
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per load
 class Content:
     exercises: dict[str, Exercise]
@@ -76,3 +92,14 @@ class Content:
     questions: dict[str, Question]
     pauses: dict[int, tuple[str | int, ...]]  # minutes -> spoken lines and silences
     phrases: dict[str, tuple[str, ...]]
+    categories: dict[str, Category] = field(default_factory=dict)
+    locales: dict[str, Locale] = field(default_factory=dict)
+    not_names: frozenset[str] = frozenset()  # words heard as a "name" that are not names
+
+    def locale(self, code: str) -> Locale:
+        """The locale's data, else the first locale of its language, else en-US."""
+        if code in self.locales:
+            return self.locales[code]
+        language = code.split("-")[0]
+        same = [c for c in self.locales if c.split("-")[0] == language]
+        return self.locales[same[0] if same else "en-US"]

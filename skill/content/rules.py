@@ -20,10 +20,29 @@ PHRASE_PLACEHOLDERS: dict[str, frozenset[str]] = {
         "name_too_long": (),
         "same_names": ("name",),
         "names_set": (),
-        "names_known": ("first", "second"),
+        "for_two": (),
         "plan_ready": ("plan",),
         "plan_ready_reprompt": (),
         "plan_changed": ("plan",),
+        "plan_changed_after_pause": ("plan",),
+        "tip_next": (),
+        "turns_alternate": ("name", "speaker"),
+        "acknowledge": (),
+        "time_left": ("minutes", "steps"),
+        "time_left_step": ("minutes",),
+        "time_left_last": (),
+        "time_left_ready": ("plan",),
+        "time_left_naming": ("plan",),
+        "time_left_done": (),
+        "next_time_hint": (),
+        "single_done_held": ("title",),
+        "help_then_turn": ("next",),
+        "help_then_step": ("title",),
+        "help_then_together": (),
+        "help_then_end": (),
+        "help_commands": (),
+        "help_tip": (),
+        "safety": ("emergency", "helpline"),
         "ready_to_begin": (),
         "length_later": ("plan",),
         "welcome_back": ("first", "second"),
@@ -57,8 +76,8 @@ PHRASE_PLACEHOLDERS: dict[str, frozenset[str]] = {
         "stop_plain": (),
         "pause": (),
         "not_understood": (),
-        "help_turn": ("where", "speaker"),
-        "help_both": ("where",),
+        "help_turn": ("title", "speaker"),
+        "help_both": ("title",),
         "help_names": (),
         "help_ready": ("plan",),
         "help_done": (),
@@ -75,7 +94,7 @@ PHRASE_PLACEHOLDERS: dict[str, frozenset[str]] = {
         "state_reset": (),
         "error": (),
         "unknown_exercise": (),
-        "unknown_length": (),
+        "unknown_length": ("quick", "full"),
         "carry_on": (),
         "store_unreachable": (),
         "forget_failed": (),
@@ -83,12 +102,13 @@ PHRASE_PLACEHOLDERS: dict[str, frozenset[str]] = {
 }
 
 MIN_VARIANTS = 3
-MIN_QUESTIONS = 120
-MIN_CATEGORIES = 8
+MIN_QUESTIONS = 500
+MIN_CATEGORIES = 12
 MAX_TEXT = 400  # characters in one spoken line; keeps responses far below the SSML cap
+DEFAULT_TURN_SECONDS = 45  # the floor of silence a partner gets for a turn
 MAX_FLOOR = 120  # seconds of silence a beat may ask for
 MAX_SILENCE = 30  # seconds in one silence of a breathing script
-PAUSE_TOLERANCE = 0.10  # the announced minutes and the real silence may differ this much
+DURATION_TOLERANCE = 0.10  # a pause or a plan lasts its announced minutes within this much
 # Alexa plays at most 240 s of audio in one response (silence counted, to be safe); the
 # engine keeps 5 s of margin, and a breathing script leaves 15 s for the words around it.
 AUDIO_BUDGET = 235.0

@@ -14,8 +14,7 @@ from skill.engine.history import milestone, record_completion
 from skill.engine.outcome import Outcome, reply
 from skill.engine.plan import Position
 from skill.engine.state import Asking, Phase, State
-from skill.engine.variants import pick
-from skill.engine.words import MINUTE_WORDS, say
+from skill.engine.words import MINUTE_WORDS, choose, say
 from skill.speech.timing import Part, Pause, estimated_seconds
 
 
@@ -23,8 +22,15 @@ def enter(state: State, ctx: Ctx, step: int, beat: int) -> State:
     """Move to a beat, drawing a fresh question when the beat asks one."""
     state = state.replace(step=step, beat=beat)
     if plans.current(state, ctx.content).beat.source == Source.QUESTION:
-        state = draw_question(state, ctx.content)
+        state = next_question(state, ctx)
     return state
+
+
+def next_question(state: State, ctx: Ctx) -> State:
+    """A question for the current beat; the first of a step keeps clear of the categories
+    that should not follow the exercise before it."""
+    before = plans.previous(state, ctx.content) if state.beat == 0 else None
+    return draw_question(state, ctx.content, before.exercise.id if before else None)
 
 
 def where(state: State, pos: Position) -> str:
@@ -35,13 +41,28 @@ def where(state: State, pos: Position) -> str:
 
 def body(state: State, ctx: Ctx, intro: bool) -> tuple[list[Part], Position]:
     """The beat's own words and silences, without the hand-over line."""
-    content = ctx.content
-    pos = plans.current(state, content)
-    keys = (state.seed, state.started, state.step, state.beat)
+    pos = plans.current(state, ctx.content)
     parts: list[Part] = []
     if intro and pos.beat_index == 0:
         minutes = MINUTE_WORDS.get(pos.minutes, "short")
-        parts.append(pick(pos.exercise.intro, *keys, "intro").format(minutes=minutes))
+        line = choose(ctx, state, pos.exercise.intro, f"intro:{pos.exercise.id}")
+        parts.append(line.format(minutes=minutes))
+    values = beat_values(state, ctx, pos)
+    which = f"{pos.exercise.id}.{pos.beat_index % len(pos.exercise.beats)}"
+    if pos.beat.source == Source.PAUSE:
+        for line in ctx.content.pauses[pos.minutes]:
+            parts.append(Pause(line) if isinstance(line, int) else line)
+    else:
+        parts.append(choose(ctx, state, pos.beat.prompts, f"prompt:{which}").format(**values))
+    floor = state.turn_seconds if pos.beat.floor is None else pos.beat.floor
+    if floor:
+        parts.append(Pause(floor))
+    if pos.beat.after:
+        parts.append(choose(ctx, state, pos.beat.after, f"after:{which}").format(**values))
+    return parts, pos
+
+
+def beat_values(state: State, ctx: Ctx, pos: Position) -> dict[str, str]:
     first, second = plans.order(state)
     values = {
         "first": first,
@@ -49,21 +70,10 @@ def body(state: State, ctx: Ctx, intro: bool) -> tuple[list[Part], Position]:
         "speaker": plans.speaker(state, pos.beat) or "",
         "other": plans.listener(state, pos.beat) or "",
     }
-    if pos.beat.source == Source.PAUSE:
-        for line in content.pauses[pos.minutes]:
-            parts.append(Pause(line) if isinstance(line, int) else line)
-    else:
-        if pos.beat.source == Source.QUESTION:
-            question = content.questions.get(state.question)
-            text = question.text if question else ""
-            values["question"] = text.format(other=values["other"])
-        parts.append(pick(pos.beat.prompts, *keys, "prompt").format(**values))
-    floor = state.turn_seconds if pos.beat.floor is None else pos.beat.floor
-    if floor:
-        parts.append(Pause(floor))
-    if pos.beat.after:
-        parts.append(pick(pos.beat.after, *keys, "after").format(**values))
-    return parts, pos
+    if pos.beat.source == Source.QUESTION:
+        question = ctx.content.questions.get(state.question)
+        values["question"] = question.text.format(other=values["other"]) if question else ""
+    return values
 
 
 def ask_line(state: State, ctx: Ctx) -> str:
@@ -74,18 +84,18 @@ def ask_line(state: State, ctx: Ctx) -> str:
     nxt = plans.position(state, ctx.content, *following)
     assert nxt is not None
     if following[0] != state.step:
-        return say(ctx.content, state, "ready_next", title=nxt.exercise.title)
+        return say(ctx, state, "ready_next", title=nxt.exercise.title)
     name = plans.speaker(state, nxt.beat)
     if name:
-        return say(ctx.content, state, "ready_turn", next=name)
-    return say(ctx.content, state, "ready_beat")
+        return say(ctx, state, "ready_turn", next=name)
+    return say(ctx, state, "ready_beat")
 
 
 def turn_reprompt(state: State, ctx: Ctx, pos: Position) -> str:
     name = plans.speaker(state, pos.beat)
     if name:
-        return say(ctx.content, state, "turn_reprompt", speaker=name)
-    return say(ctx.content, state, "both_reprompt")
+        return say(ctx, state, "turn_reprompt", speaker=name)
+    return say(ctx, state, "both_reprompt")
 
 
 def fit(lead: list[Part], parts: list[Part]) -> list[Part]:
@@ -98,18 +108,32 @@ def fit(lead: list[Part], parts: list[Part]) -> list[Part]:
 
 def speak(state: State, ctx: Ctx, lead: list[Part], intro: bool = True) -> Outcome:
     """Say the current beat after `lead`; the plan's last beat also says goodbye and
-    finishes the check-in."""
+    finishes the check-in. After the first turn of a couple's first check-in, a tip:
+    "Alexa, next" ends a silence early, and turns can be longer."""
     parts, pos = body(state, ctx, intro)
     ask = ask_line(state, ctx)
     if ask:
+        first_turn = plans.first_turn(state, ctx.content) == (state.step, state.beat)
+        if first_turn and not state.completed:
+            parts.append(say(ctx, state, "tip_next"))
         parts.append(ask)
         return reply(state, *fit(lead, parts), reprompt=turn_reprompt(state, ctx, pos))
+    return finish(state, ctx, lead, parts, pos)
+
+
+def finish(state: State, ctx: Ctx, lead: list[Part], parts: list[Part], pos: Position) -> Outcome:
+    """The plan's last beat: goodbye. A finished check-in counts in the history and decides
+    the next closing; a single exercise says how to go back to a check-in it set aside."""
     if plans.is_single(state):
-        parts.append(say(ctx.content, state, "single_done", title=pos.exercise.title))
-        done = state.replace(phase=Phase.DONE)
+        key = "single_done_held" if state.held else "single_done"
+        parts.append(say(ctx, state, key, title=pos.exercise.title))
+        done = state.replace(phase=Phase.DONE, said=())
     else:
-        parts.append(say(ctx.content, state, "goodbye_done"))
-        done = record_completion(state.replace(phase=Phase.DONE), ctx.now.date())
+        if not state.completed:  # the first check-in: how to start the next one, once
+            parts.append(say(ctx, state, "next_time_hint"))
+        parts.append(say(ctx, state, "goodbye_done"))
+        done = record_completion(state.replace(phase=Phase.DONE, said=()), ctx.now.date())
+        done = done.replace(last_closing=pos.exercise.id, held=())
     return reply(done, *fit(lead, parts), end=True)
 
 
@@ -117,8 +141,8 @@ def advance(state: State, ctx: Ctx, lead: list[Part]) -> Outcome:
     """On to the next beat (or the next step), and say it."""
     following = plans.following(state, ctx.content)
     if following is None:  # only a damaged state lands here: finish gently
-        goodbye = say(ctx.content, state, "goodbye_done")
-        return reply(state.replace(phase=Phase.DONE), goodbye, end=True)
+        goodbye = say(ctx, state, "goodbye_done")
+        return reply(state.replace(phase=Phase.DONE, said=()), goodbye, end=True)
     return speak(enter(state, ctx, *following), ctx, lead)
 
 
@@ -126,12 +150,11 @@ def begin(
     state: State, ctx: Ctx, plan: str | None = None, welcome: bool = False, lead: Part = ""
 ) -> Outcome:
     """Start tonight's check-in (or one exercise) at its first beat."""
-    content = ctx.content
     opening: list[Part] = [lead] if lead else []
     story = milestone(state, ctx.now.date()) if welcome else None
     if welcome:
         first, second = state.names
-        opening.append(say(content, state, "welcome_back", first=first, second=second))
+        opening.append(say(ctx, state, "welcome_back", first=first, second=second))
     state = state.replace(
         phase=Phase.BEAT,
         plan=plan or state.preferred_plan,
@@ -139,11 +162,12 @@ def begin(
         swapped=False,
         asking=Asking.NOTHING,
         seed=state.seed or ctx.new_seed(),
+        said=(),
     )
     state = enter(state, ctx, 0, 0)
     if welcome:
-        if plans.speaker(state, plans.current(state, content).beat) is None:
-            opening.append(say(content, state, "goes_first", name=plans.order(state)[0]))
+        if plans.speaker(state, plans.current(state, ctx.content).beat) is None:
+            opening.append(say(ctx, state, "goes_first", name=plans.order(state)[0]))
         if story:
-            opening.append(say(content, state, story[0], **story[1]))
+            opening.append(say(ctx, state, story[0], **story[1]))
     return speak(state, ctx, opening)

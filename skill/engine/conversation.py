@@ -14,17 +14,31 @@ from skill.engine.events import Event
 from skill.engine.outcome import Outcome
 from skill.engine.routes import ANSWERS, NEVER_AN_ANSWER, ROUTES
 from skill.engine.state import Asking, Phase, State
+from skill.engine.words import remember
 
 __all__ = ["Outcome", "describe", "handle", "route"]
 
 
-def handle(state: State, event: Event, now: datetime, content: Content) -> Outcome:
-    """Answer one event. The state in the outcome is the one to save (if it changed)."""
-    outcome = route(state, event, Ctx(content, now))
-    if outcome.state != state and not outcome.forget:
-        stamped = outcome.state.replace(updated=now.isoformat(timespec="seconds"))
-        outcome = Outcome(stamped, outcome.reply, outcome.forget)
-    return outcome
+def handle(
+    state: State, event: Event, now: datetime, content: Content, locale: str = "en-US"
+) -> Outcome:
+    """Answer one event. The state in the outcome is the one to save (if it changed). A move
+    through the check-in remembers the lines said, so that it never says one twice; an
+    answer in place (help, repeat, fallback) changes nothing stored."""
+    ctx = Ctx(content, now, locale)
+    outcome = route(state, event, ctx)
+    if outcome.forget:
+        return outcome
+    new = outcome.state
+    if place(new) != place(state):
+        new = remember(new, ctx.spoken)
+    if new != state:
+        new = new.replace(updated=now.isoformat(timespec="seconds"))
+    return Outcome(new, outcome.reply) if new is not outcome.state else outcome
+
+
+def place(state: State) -> tuple[object, ...]:
+    return state.phase, state.plan, state.started, state.step, state.beat
 
 
 def route(state: State, event: Event, ctx: Ctx) -> Outcome:

@@ -1,7 +1,10 @@
-"""The question deck: none comes twice until the couple have heard them all.
+"""The question deck: none comes twice until the couple have heard them all, and questions
+are spaced: never two of one category in a row, and never a category right after an
+exercise it should not follow (no appreciation question straight after the gratitude round).
 
 A pass through the deck is a seeded shuffle, so only (seed, position) is stored; a changed
-deck (its signature differs) starts a new pass."""
+deck (its signature differs) starts a new pass. A question taken ahead of its place, to keep
+the spacing, is noted in `deck_early` and passed over when its place comes."""
 
 from __future__ import annotations
 
@@ -35,13 +38,43 @@ def new_pass(deck: tuple[str, ...], state: State) -> int:
     return seed
 
 
-def draw_question(state: State, content: Content) -> State:
-    """The state with the next question of this pass drawn."""
+def unwelcome(state: State, content: Content, after: str | None) -> frozenset[str]:
+    """Categories the next question should not be from: the last question's, and those that
+    must not follow the exercise just done (`after`)."""
+    last = content.questions.get(state.question)
+    avoid = {last.category} if last else set()
+    if after:
+        avoid |= {c.id for c in content.categories.values() if after in c.not_after}
+    return frozenset(avoid)
+
+
+def draw_question(state: State, content: Content, after: str | None = None) -> State:
+    """The state with the next question of this pass drawn, spaced as above."""
     deck, signature = deck_of(content)
-    seed, position = state.deck_seed, state.deck_pos
+    seed, position, early = state.deck_seed, state.deck_pos, set(state.deck_early)
     if state.deck_sig != signature or position >= len(deck) or not seed:
-        seed, position = new_pass(deck, state), 0
-    question = shuffled(deck, seed)[position]
+        seed, position, early = new_pass(deck, state), 0, set()
+    order = shuffled(deck, seed)
+    while position < len(order) and order[position] in early:  # taken ahead already
+        early.discard(order[position])
+        position += 1
+    if position >= len(order):
+        return draw_question(state.replace(deck_pos=len(deck), deck_early=()), content, after)
+    avoid = unwelcome(state, content, after)
+    chosen = position
+    for index in range(position, len(order)):
+        if order[index] not in early and content.questions[order[index]].category not in avoid:
+            chosen = index
+            break
+    question = order[chosen]
+    if chosen == position:
+        position += 1
+    else:
+        early.add(question)
     return state.replace(
-        question=question, deck_seed=seed, deck_pos=position + 1, deck_sig=signature
+        question=question,
+        deck_seed=seed,
+        deck_pos=position,
+        deck_sig=signature,
+        deck_early=tuple(sorted(early)),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from skill.engine.context import Ctx
 from skill.engine.events import Event
 from skill.engine.names import NameProblem, clean_name, same_name
@@ -11,6 +13,7 @@ from skill.engine.state import Phase, State
 from skill.engine.words import say
 
 NAME_SLOTS = ("firstName", "secondName")
+SEVERAL = re.compile(r"\s*(?:,|\band\b|\bplus\b)\s*", re.IGNORECASE)
 
 
 def first_contact(handler: Handler) -> Handler:
@@ -24,29 +27,47 @@ def first_contact(handler: Handler) -> Handler:
     return handle
 
 
-def take_names(state: State, event: Event, ctx: Ctx) -> Outcome:
-    """One or two names heard: keep them until there are two, then ask to confirm."""
-    content = ctx.content
-    heard = [] if state.phase == Phase.CONFIRM_NAMES else list(state.heard)
-    problem = ""
+def names_heard(event: Event) -> list[str | None]:
+    """Each name in the slots: "Zoë and Mark and Ana" in one slot is three."""
+    found: list[str | None] = []
     for slot in NAME_SLOTS:
         if slot not in event.slots:
             continue
+        value = event.slots[slot]
+        parts = SEVERAL.split(value) if value else []
+        found += [part for part in parts if part.strip()] or [value]
+    return found
+
+
+def take_names(state: State, event: Event, ctx: Ctx) -> Outcome:
+    """One or two names heard: keep them until there are two, then ask to confirm. "What?"
+    is not a name, and three names are one too many."""
+    content = ctx.content
+    values = names_heard(event)
+    if values and all((v or "").strip().casefold() in content.not_names for v in values):
+        return prompt(state, ctx)  # "what?", "sorry?": the question again
+    heard = [] if state.phase == Phase.CONFIRM_NAMES else list(state.heard)
+    if len(heard) + len(values) > 2:
+        again = say(ctx, state, "ask_names_reprompt")
+        cleared = state.replace(phase=Phase.NAMES, heard=())
+        return reply(cleared, say(ctx, state, "for_two"), reprompt=again)
+    problem = ""
+    for value in values:
         try:
-            heard.append(clean_name(event.slots[slot]))
+            heard.append(clean_name(value))
         except NameProblem as error:
             problem = problem or str(error)
-    again = say(content, state, "ask_names_reprompt")
+    again = say(ctx, state, "ask_names_reprompt")
     if problem == "too_long":
         kept = state.replace(phase=Phase.NAMES, heard=tuple(heard[:1]))
-        return reply(kept, say(content, state, "name_too_long"), reprompt=again)
+        return reply(kept, say(ctx, state, "name_too_long"), reprompt=again)
     if not heard:
         cleared = state.replace(phase=Phase.NAMES, heard=())
-        return reply(cleared, say(content, state, "names_missing"), again, reprompt=again)
+        return reply(cleared, say(ctx, state, "names_missing"), again, reprompt=again)
     heard = heard[-2:]
     if len(heard) == 2 and same_name(*heard):
         one = state.replace(phase=Phase.NAMES, heard=(heard[0],))
-        return reply(one, say(content, state, "same_names", name=heard[0]), reprompt=again)
+        return reply(one, say(ctx, state, "same_names", name=heard[0]), reprompt=again)
     if len(heard) == 1:
         return prompt(state.replace(phase=Phase.NAMES, heard=tuple(heard)), ctx)
     return prompt(state.replace(phase=Phase.CONFIRM_NAMES, heard=tuple(heard)), ctx)
@@ -67,15 +88,15 @@ def names_again(state: State, event: Event, ctx: Ctx) -> Outcome:
 
 def names_confirmed(state: State, event: Event, ctx: Ctx) -> Outcome:
     known = state.replace(names=state.heard, heard=(), phase=Phase.READY)
-    return prompt(known, ctx, say(ctx.content, known, "names_set"))
+    return prompt(known, ctx, say(ctx, known, "names_set"))
 
 
 def names_wrong(state: State, event: Event, ctx: Ctx) -> Outcome:
     cleared = state.replace(heard=(), phase=Phase.NAMES)
     return reply(
         cleared,
-        say(ctx.content, cleared, "names_wrong"),
-        reprompt=say(ctx.content, cleared, "ask_names_reprompt"),
+        say(ctx, cleared, "names_wrong"),
+        reprompt=say(ctx, cleared, "ask_names_reprompt"),
     )
 
 

@@ -21,14 +21,15 @@ from skill.engine.state import Asking, Phase
 # What every phase does with these events, unless its own row says otherwise.
 EVERYWHERE: dict[E, Handler] = {
     E.SUPPORT: anywhere.support,
-    E.SAFETY: anywhere.support,
+    E.SAFETY: anywhere.safety,
     E.STOP: anywhere.stop,
     E.CANCEL: anywhere.stop,
     E.HOME: anywhere.stop,
     E.PAUSE: anywhere.stop,
     E.FORGET: anywhere.ask_forget,
     E.HELP: anywhere.help_here,
-    E.TIME_LEFT: anywhere.help_here,
+    E.TIME_LEFT: anywhere.time_left,
+    E.ACKNOWLEDGE: anywhere.acknowledge,
     E.REPEAT: anywhere.repeat,
     E.TURN_TIME: anywhere.turn_time,
 }
@@ -61,6 +62,7 @@ BY_PHASE: dict[Phase, dict[E | None, Handler]] = {
         E.START: tonight.start_with_length,
         E.LENGTH: tonight.choose_length,
         E.EXERCISE: tonight.single,
+        E.NAMES: tonight.heard_name,
         E.NO: tonight.not_ready,
         E.START_OVER: tonight.ask_again,
         None: tonight.ready_not_understood,
@@ -77,7 +79,7 @@ BY_PHASE: dict[Phase, dict[E | None, Handler]] = {
         E.START_OVER: tonight.start_over,
         E.LENGTH: tonight.length_during_beat,
         E.EXERCISE: tonight.single,
-        E.NAMES: tonight.names_during_beat,
+        E.NAMES: tonight.heard_name,
         None: tonight.beat_not_understood,
     },
     Phase.DONE: {
@@ -89,6 +91,7 @@ BY_PHASE: dict[Phase, dict[E | None, Handler]] = {
         E.START_OVER: tonight.again_tonight,
         E.LENGTH: tonight.length_when_done,
         E.EXERCISE: tonight.single,
+        E.NAMES: tonight.heard_name,
         E.NO: tonight.goodbye,
         None: tonight.done_not_understood,
     },

@@ -13,8 +13,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from skill.content.rules import DEFAULT_TURN_SECONDS
+
 SCHEMA_VERSION = 3
-DEFAULT_TURN_SECONDS = 45
 MIN_TURN_SECONDS = 15
 MAX_TURN_SECONDS = 90
 KEEP_RECENT = 8  # dates of the latest completed check-ins
@@ -66,6 +67,11 @@ class State:
     recent: tuple[str, ...] = ()  # ISO dates of the latest completed check-ins, oldest first
     asking: Asking = Asking.NOTHING
     updated: str = ""  # ISO timestamp of the last change
+    said: tuple[str, ...] = ()  # variants said in this check-in (words.py), for no repeats
+    deck_early: tuple[str, ...] = ()  # questions of this pass drawn ahead of their turn
+    last_closing: str = ""  # the closing exercise of the last finished check-in
+    # A check-in set aside for a single exercise: plan, step, beat, swapped, question, started.
+    held: tuple[str, ...] = ()
     # Written by a newer version: its schema number and the fields this version does not
     # know, stored again exactly as read.
     newer_schema: int = 0

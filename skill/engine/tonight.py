@@ -13,8 +13,8 @@ from skill.engine.events import Event, EventKind
 from skill.engine.names import same_name
 from skill.engine.outcome import Outcome, reply
 from skill.engine.prompts import context_reprompt, not_understood, prompt
-from skill.engine.state import State
-from skill.engine.words import plan_title, say
+from skill.engine.state import Phase, State
+from skill.engine.words import plan_words, say, tonight
 from skill.speech.timing import Pause
 
 STALE_AFTER = timedelta(hours=12)  # an unfinished check-in older than this is not resumed on launch
@@ -27,7 +27,8 @@ def chosen_length(event: Event, ctx: Ctx) -> str | None:
 
 
 def unknown_length(state: State, ctx: Ctx) -> Outcome:
-    unknown = say(ctx.content, state, "unknown_length")
+    lengths = {p: plan_words(ctx.content, p, state.turn_seconds) for p in ("quick", "full")}
+    unknown = say(ctx, state, "unknown_length", **lengths)
     return reply(state, unknown, reprompt=context_reprompt(state, ctx))
 
 
@@ -53,17 +54,17 @@ def choose_length(state: State, event: Event, ctx: Ctx) -> Outcome:
     content = ctx.content
     return reply(
         state,
-        say(content, state, "plan_changed", plan=plan_title(content, length)),
-        say(content, state, "ready_to_begin"),
-        reprompt=say(content, state, "plan_ready_reprompt"),
+        say(ctx, state, "plan_changed", plan=plan_words(content, length, state.turn_seconds)),
+        say(ctx, state, "ready_to_begin"),
+        reprompt=say(ctx, state, "plan_ready_reprompt"),
     )
 
 
 def not_ready(state: State, event: Event, ctx: Ctx) -> Outcome:
     return reply(
         state,
-        say(ctx.content, state, "not_ready"),
-        reprompt=say(ctx.content, state, "plan_ready_reprompt"),
+        say(ctx, state, "not_ready"),
+        reprompt=say(ctx, state, "plan_ready_reprompt"),
     )
 
 
@@ -73,17 +74,47 @@ def ask_again(state: State, event: Event, ctx: Ctx) -> Outcome:
 
 def ready_not_understood(state: State, event: Event, ctx: Ctx) -> Outcome:
     return not_understood(
-        state, ctx, "help_ready", plan=plan_title(ctx.content, state.preferred_plan)
+        state,
+        ctx,
+        "help_ready",
+        plan=tonight(ctx, state),
     )
 
 
 def single(state: State, event: Event, ctx: Ctx) -> Outcome:
-    """One exercise on its own."""
+    """One exercise on its own. A check-in in progress is set aside, to resume afterwards."""
     exercise = event.slots.get("exercise")
     if exercise not in ctx.content.exercises:
-        unknown = say(ctx.content, state, "unknown_exercise")
+        unknown = say(ctx, state, "unknown_exercise")
         return reply(state, unknown, reprompt=context_reprompt(state, ctx))
+    if state.phase == Phase.BEAT and not plans.is_single(state):
+        state = state.replace(held=hold(state))
     return beats.begin(state, ctx, plan=f"{plans.SINGLE_PREFIX}{exercise}")
+
+
+def hold(state: State) -> tuple[str, ...]:
+    fields = (state.plan, state.step, state.beat, int(state.swapped), state.question)
+    return (*(str(f) for f in fields), str(state.started))
+
+
+def unhold(state: State) -> State | None:
+    """The check-in a single exercise set aside, back in place; None when there is none
+    (or what was kept cannot be read)."""
+    try:
+        plan, step, beat, swapped, question, started = state.held
+        return state.replace(
+            phase=Phase.BEAT,
+            plan=plan,
+            step=int(step),
+            beat=int(beat),
+            swapped=swapped == "1",
+            question=question,
+            started=int(started),
+            held=(),
+            said=(),
+        )
+    except ValueError:
+        return None
 
 
 # --- during tonight's check-in ---------------------------------------------------------------
@@ -99,7 +130,7 @@ def is_stale(state: State, now: datetime) -> bool:
 
 def resumed_lead(state: State, ctx: Ctx) -> str:
     where = beats.where(state, plans.current(state, ctx.content))
-    return say(ctx.content, state, "resuming", where=where)
+    return say(ctx, state, "resuming", where=where)
 
 
 def return_to_beat(state: State, event: Event, ctx: Ctx) -> Outcome:
@@ -107,7 +138,7 @@ def return_to_beat(state: State, event: Event, ctx: Ctx) -> Outcome:
     if is_stale(state, ctx.now):
         return beats.begin(state, ctx, welcome=True)
     first, second = state.names
-    welcome = say(ctx.content, state, "welcome_back", first=first, second=second)
+    welcome = say(ctx, state, "welcome_back", first=first, second=second)
     return beats.speak(state, ctx, [welcome, resumed_lead(state, ctx)], intro=False)
 
 
@@ -124,7 +155,7 @@ def more_time(state: State, event: Event, ctx: Ctx) -> Outcome:
     pos = plans.current(state, ctx.content)
     return reply(
         state,
-        say(ctx.content, state, "more_time"),
+        say(ctx, state, "more_time"),
         Pause(state.turn_seconds),
         beats.ask_line(state, ctx),
         reprompt=beats.turn_reprompt(state, ctx, pos),
@@ -135,8 +166,8 @@ def skip(state: State, event: Event, ctx: Ctx) -> Outcome:
     """A question beat draws another question for the same partner; any other beat passes."""
     if plans.current(state, ctx.content).beat.source == Source.QUESTION:
         state = draw_question(state, ctx.content)
-        return beats.speak(state, ctx, [say(ctx.content, state, "another_question")], intro=False)
-    return beats.advance(state, ctx, [say(ctx.content, state, "skipping")])
+        return beats.speak(state, ctx, [say(ctx, state, "another_question")], intro=False)
+    return beats.advance(state, ctx, [say(ctx, state, "skipping")])
 
 
 def switch(state: State, event: Event, ctx: Ctx) -> Outcome:
@@ -146,27 +177,41 @@ def switch(state: State, event: Event, ctx: Ctx) -> Outcome:
     current = plans.speaker(state, pos.beat)
     again = beats.turn_reprompt(state, ctx, pos)
     if current is None:
-        both = say(content, state, "switch_both")
+        both = say(ctx, state, "switch_both")
         return reply(state, both, beats.ask_line(state, ctx), reprompt=again)
     wanted = event.slots.get("partner")
     if wanted and same_name(wanted.strip(), current):
-        return reply(state, say(content, state, "already_their_turn", name=current), reprompt=again)
+        return reply(state, say(ctx, state, "already_their_turn", name=current), reprompt=again)
+    other = plans.listener(state, pos.beat) or ""
+    before = plans.previous(state, content)
+    if before is not None and plans.speaker(state, before.beat) == other:
+        # The other partner just had a turn: a swap would give them two in a row.
+        alternate = say(ctx, state, "turns_alternate", name=other, speaker=current)
+        return reply(state, alternate, beats.ask_line(state, ctx), reprompt=again)
     state = state.replace(swapped=not state.swapped)
-    return beats.speak(state, ctx, [say(content, state, "switching")], intro=False)
+    return beats.speak(state, ctx, [say(ctx, state, "switching")], intro=False)
 
 
 def change_length(state: State, length: str, ctx: Ctx) -> Outcome:
-    """At the very start the plan changes now; later, it is noted for next time."""
+    """During the opening pause the plan changes now, and the pause already done counts;
+    at the very start of another step too; later, it is noted for next time."""
     content = ctx.content
     state = state.replace(preferred_plan=length)
-    title = plan_title(content, length)
+    title = plan_words(content, length, state.turn_seconds)
     if state.step == 0 and state.beat == 0 and not plans.is_single(state):
-        state = beats.enter(state.replace(plan=length), ctx, 0, 0)
-        return beats.speak(state, ctx, [say(content, state, "plan_changed", plan=title)])
+        paused = plans.current(state, content).beat.source == Source.PAUSE
+        state = state.replace(plan=length)
+        if paused and plans.position(state, content, 1, 0) is not None:
+            state = beats.enter(state, ctx, 1, 0)
+            return beats.speak(
+                state, ctx, [say(ctx, state, "plan_changed_after_pause", plan=title)]
+            )
+        state = beats.enter(state, ctx, 0, 0)
+        return beats.speak(state, ctx, [say(ctx, state, "plan_changed", plan=title)])
     pos = plans.current(state, content)
     return reply(
         state,
-        say(content, state, "length_later", plan=title),
+        say(ctx, state, "length_later", plan=title),
         beats.ask_line(state, ctx),
         reprompt=beats.turn_reprompt(state, ctx, pos),
     )
@@ -176,7 +221,7 @@ def start_during_beat(state: State, event: Event, ctx: Ctx) -> Outcome:
     length = chosen_length(event, ctx)
     if length and length != state.plan:
         return change_length(state, length, ctx)
-    return beats.speak(state, ctx, [say(ctx.content, state, "already_started")])
+    return beats.speak(state, ctx, [say(ctx, state, "already_started")])
 
 
 def length_during_beat(state: State, event: Event, ctx: Ctx) -> Outcome:
@@ -188,18 +233,23 @@ def length_during_beat(state: State, event: Event, ctx: Ctx) -> Outcome:
 
 def start_over(state: State, event: Event, ctx: Ctx) -> Outcome:
     state = beats.enter(state.replace(swapped=False), ctx, 0, 0)
-    return beats.speak(state, ctx, [say(ctx.content, state, "start_over")])
+    return beats.speak(state, ctx, [say(ctx, state, "start_over")])
 
 
-def names_during_beat(state: State, event: Event, ctx: Ctx) -> Outcome:
-    first, second = state.names
-    pos = plans.current(state, ctx.content)
-    return reply(
-        state,
-        say(ctx.content, state, "names_known", first=first, second=second),
-        beats.ask_line(state, ctx),
-        reprompt=beats.turn_reprompt(state, ctx, pos),
-    )
+def heard_name(state: State, event: Event, ctx: Ctx) -> Outcome:
+    """A name-like answer outside naming is never taken as new names: "what?" asks again,
+    a partner's name during a turn asks for that partner's turn, anything else gets the
+    usual "here is what you can say"."""
+    heard = " ".join(str(v) for v in event.slots.values() if v).strip()
+    if heard.casefold() in ctx.content.not_names or not heard:
+        return prompt(state, ctx)
+    if state.phase == Phase.BEAT and any(same_name(heard, name) for name in state.names):
+        return switch(state, Event(EventKind.SWITCH, {"partner": heard}), ctx)
+    if state.phase == Phase.READY:
+        return ready_not_understood(state, event, ctx)
+    if state.phase == Phase.DONE:
+        return done_not_understood(state, event, ctx)
+    return not_understood(state, ctx)
 
 
 def beat_not_understood(state: State, event: Event, ctx: Ctx) -> Outcome:
@@ -208,7 +258,13 @@ def beat_not_understood(state: State, event: Event, ctx: Ctx) -> Outcome:
 
 # --- after tonight's check-in ----------------------------------------------------------------
 def again_tonight(state: State, event: Event, ctx: Ctx) -> Outcome:
-    """Another check-in after the last one finished (the length named is kept)."""
+    """Another check-in after the last one finished (the length named is kept); after a
+    single exercise, "resume" (or a launch) goes back to the check-in it set aside."""
+    held = unhold(state) if state.held else None
+    resuming = event.kind in (EventKind.RESUME, EventKind.LAUNCH)
+    if held is not None and resuming and not is_stale(state, ctx.now):
+        return resume_beat(held, event, ctx)
+    state = state.replace(held=())
     length = chosen_length(event, ctx)
     if length:
         state = state.replace(preferred_plan=length)
@@ -223,7 +279,7 @@ def length_when_done(state: State, event: Event, ctx: Ctx) -> Outcome:
 
 
 def goodbye(state: State, event: Event, ctx: Ctx) -> Outcome:
-    return reply(state, say(ctx.content, state, "stop_plain"), end=True)
+    return reply(state, say(ctx, state, "stop_plain"), end=True)
 
 
 def done_not_understood(state: State, event: Event, ctx: Ctx) -> Outcome:
