@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
 .PHONY: chat test bench fuzz lint lint-content clean build-CheckInFunction lambda-dependencies \
-	lambda-bytecode check-template lambda-check
+	lambda-python lambda-bytecode check-template lambda-check
 
 $(STAMP): pyproject.toml bench/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -60,11 +60,19 @@ LAMBDA_REQUIREMENTS ?= lambda/requirements.txt
 LAMBDA_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12 \
 	/usr/bin/python3.12 /usr/local/bin/python3.12) python3.12)
 
-build-CheckInFunction:
+CONTENT_SNAPSHOT = $(ARTIFACTS_DIR)/skill/content/validated.json
+
+build-CheckInFunction: lambda-python
 	rm -rf "$(ARTIFACTS_DIR)/skill"
 	mkdir -p "$(ARTIFACTS_DIR)"
 	cp lambda/lambda_function.py "$(ARTIFACTS_DIR)/"
 	tar -C . -h --exclude='__pycache__' -cf - skill | tar -C "$(ARTIFACTS_DIR)" -xf -
+	@# The content, checked now (bad content fails the build) and saved as parsed data, so a
+	@# cold start does not parse and check the TOML files again (skill/content/loader.py).
+	$(LAMBDA_PYTHON) -I -S -B -c 'import sys; sys.path.insert(0, sys.argv[1]); \
+		from skill.content.loader import snapshot; print(snapshot())' "$(ARTIFACTS_DIR)" \
+		> "$(CONTENT_SNAPSHOT).tmp"
+	mv "$(CONTENT_SNAPSHOT).tmp" "$(CONTENT_SNAPSHOT)"
 	$(MAKE) --no-print-directory lambda-dependencies lambda-bytecode
 
 ## lambda-dependencies: LAMBDA_REQUIREMENTS into ARTIFACTS_DIR, as wheels for the runtime
@@ -74,16 +82,18 @@ lambda-dependencies:
 		--platform manylinux2014_aarch64 --implementation cp --python-version 3.12 \
 		--only-binary=:all: -r "$(LAMBDA_REQUIREMENTS)"
 
-## lambda-bytecode: compile ARTIFACTS_DIR with Python 3.12, so a cold start compiles nothing.
-# Lambda's file system is read-only: without bytecode every cold start compiles every module
-# it imports (and ask-sdk-model's docstrings print SyntaxWarnings while compiling). The
-# unchecked-hash .pyc files are used as they are, whatever the files' times become in the zip.
-lambda-bytecode:
+lambda-python:
 	@$(LAMBDA_PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null || { \
 		echo "ERROR: the Lambda runtime's Python 3.12 was not found (LAMBDA_PYTHON=$(LAMBDA_PYTHON))." >&2; \
 		echo "ERROR: without it the artifact would ship no bytecode and every cold start would" >&2; \
 		echo "ERROR: compile every module. Install python3.12 or set LAMBDA_PYTHON." >&2; \
 		exit 1; }
+
+## lambda-bytecode: compile ARTIFACTS_DIR with Python 3.12, so a cold start compiles nothing.
+# Lambda's file system is read-only: without bytecode every cold start compiles every module
+# it imports (and ask-sdk-model's docstrings print SyntaxWarnings while compiling). The
+# unchecked-hash .pyc files are used as they are, whatever the files' times become in the zip.
+lambda-bytecode: lambda-python
 	$(LAMBDA_PYTHON) -W ignore -m compileall -q -j0 --invalidation-mode unchecked-hash \
 		"$(ARTIFACTS_DIR)"
 

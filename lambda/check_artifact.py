@@ -8,11 +8,13 @@ as in the Lambda runtime (which adds boto3; the embedded store used here does no
 and with -B, as Lambda's read-only file system allows no bytecode writes. It fails when a
 module of the artifact lacks bytecode for this Python (or has bytecode that the source's
 time could invalidate), when any module was compiled from source while importing and
-answering, or when a warning (ask-sdk-model's SyntaxWarnings, for one) was emitted.
+answering, when a warning (ask-sdk-model's SyntaxWarnings, for one) was emitted, or when
+the content snapshot the build wrote is missing or differs from the content files.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import os
@@ -94,6 +96,27 @@ def answer_launch(artifact: Path) -> tuple[Path, str]:
     return loaded_from, response["response"]["outputSpeech"]["ssml"]
 
 
+def content_snapshot_problems() -> list[str]:
+    """The build's content snapshot is there, is for exactly the shipped files, and gives
+    the same content as reading and checking those files."""
+    from skill.content import loader
+
+    saved = loader.CONTENT_DIR.joinpath(loader.SNAPSHOT)
+    if not saved.is_file():
+        return [f"no content snapshot ({loader.SNAPSHOT}) in the artifact"]
+    if json.loads(saved.read_text(encoding="utf-8")).get("digest") != loader.digest():
+        return ["the content snapshot is not for the shipped content files"]
+    saved_content, read_content = loader.default_content(), loader.load_content()
+    differ = [  # field by field: Content itself compares by identity
+        item.name
+        for item in dataclasses.fields(read_content)
+        if getattr(saved_content, item.name) != getattr(read_content, item.name)
+    ]
+    if differ:
+        return [f"the content snapshot gives other content than the files: {differ}"]
+    return []
+
+
 def main() -> int:
     artifact = Path(sys.argv[1]).resolve()
     sys.path.insert(0, str(artifact))
@@ -112,12 +135,13 @@ def main() -> int:
         failures.append(f"{len(caught)} warning(s), the first: {caught[0].message!r}")
     if loaded_from != artifact or "first names" not in speech:
         failures.append(f"loaded from {loaded_from}; said {speech!r}")
+    failures += content_snapshot_problems()
     if failures:
         print("artifact check FAILED:\n  " + "\n  ".join(failures))
         return 1
     print(
         f"artifact OK ({sys.version.split()[0]}; bytecode for every module, none compiled "
-        f"at start, no warning): {json.dumps(speech)[:70]}..."
+        f"at start, no warning, content from the checked snapshot): {json.dumps(speech)[:60]}..."
     )
     return 0
 
