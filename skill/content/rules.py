@@ -45,6 +45,7 @@ PHRASE_PLACEHOLDERS: dict[str, frozenset[str]] = {
         "safety": ("emergency", "helpline"),
         "ready_to_begin": (),
         "length_later": ("plan",),
+        "format_later": ("plan",),
         "welcome_back": ("first", "second"),
         "goes_first": ("name",),
         "not_ready": (),

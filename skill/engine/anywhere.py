@@ -59,20 +59,34 @@ def time_left(state: State, event: Event, ctx: Ctx) -> Outcome:
     if state.phase == Phase.BEAT:
         ahead = plans.remaining(state, content)
         seconds = sum(beat_seconds(content, pos, state.turn_seconds) for pos in ahead)
-        titles = list(dict.fromkeys(p.exercise.title for p in ahead if p.step_index != state.step))
+        parts = still_to_come(state, ahead)
         if not ahead:
             said = say(ctx, state, "time_left_last")
-        elif not titles:
+        elif len(parts) == 1 and ahead[-1].step_index == state.step:
             said = say(ctx, state, "time_left_step", minutes=minutes_words(seconds))
         else:
-            steps = ", then ".join(titles) if len(titles) < 3 else f"{len(titles)} more parts"
+            steps = ", then ".join(parts) if len(parts) < 4 else f"{parts[0]}, then more"
             said = say(ctx, state, "time_left", minutes=minutes_words(seconds), steps=steps)
-        return reply(state, said, beats.ask_line(state, ctx), reprompt=context_reprompt(state, ctx))
+        again = context_reprompt(state, ctx)
+        return reply(state, said, beats.ask_line(state, ctx), reprompt=again)
     if state.phase == Phase.DONE:
         return prompt(state, ctx, say(ctx, state, "time_left_done"))
     if state.phase == Phase.READY:
-        return prompt(state, ctx, say(ctx, state, "time_left_ready", plan=plan))
+        said = say(ctx, state, "time_left_ready", plan=plan)
+        return reply(
+            state, said, say(ctx, state, "ready_to_begin"), reprompt=context_reprompt(state, ctx)
+        )
     return prompt(state, ctx, say(ctx, state, "time_left_naming", plan=plan))
+
+
+def still_to_come(state: State, ahead: list[Position]) -> list[str]:
+    """What is left, in words: the next partner's turn in this step, then each step."""
+    parts: list[str] = []
+    if ahead and ahead[0].step_index == state.step:
+        name = plans.speaker(state, ahead[0].beat)
+        parts.append(f"{name}'s turn" if name else f"the rest of {ahead[0].exercise.title}")
+    steps = (p.exercise.title for p in ahead if p.step_index != state.step)
+    return parts + list(dict.fromkeys(steps))
 
 
 def beat_seconds(content: Content, pos: Position, turn_seconds: int) -> float:

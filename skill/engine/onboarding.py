@@ -12,7 +12,7 @@ from skill.engine.prompts import not_understood, prompt
 from skill.engine.state import Phase, State
 from skill.engine.words import say
 
-NAME_SLOTS = ("firstName", "secondName")
+NAME_SLOTS = ("firstName", "secondName", "thirdName")
 SEVERAL = re.compile(r"\s*(?:,|\band\b|\bplus\b)\s*", re.IGNORECASE)
 
 

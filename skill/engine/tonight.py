@@ -17,13 +17,27 @@ from skill.engine.state import Phase, State
 from skill.engine.words import plan_words, say, tonight
 from skill.speech.timing import Pause
 
+LENGTHS = ("quick", "full")  # the plans a couple chooses between; the others are formats
 STALE_AFTER = timedelta(hours=12)  # an unfinished check-in older than this is not resumed on launch
 
 
 def chosen_length(event: Event, ctx: Ctx) -> str | None:
-    """The plan id the event names ("full", "quick"), when it names one we have."""
+    """The plan id the event names ("full", "quick", "weekly_meeting"), when we have it."""
     length = event.slots.get("length")
     return length if length in ctx.content.plans else None
+
+
+def choose(state: State, plan_id: str) -> State:
+    """A length (quick or full) becomes the couple's usual choice; a format (a temperature
+    reading, a weekly meeting) is for tonight only."""
+    return state.replace(preferred_plan=plan_id) if plan_id in LENGTHS else state
+
+
+def start(state: State, ctx: Ctx, plan_id: str | None, welcome: bool = False) -> Outcome:
+    """Begin the plan named (the usual one when none is named)."""
+    if plan_id is None or plan_id in LENGTHS:
+        return beats.begin(choose(state, plan_id) if plan_id else state, ctx, welcome=welcome)
+    return beats.begin(state, ctx, plan=plan_id, welcome=welcome)
 
 
 def unknown_length(state: State, ctx: Ctx) -> Outcome:
@@ -39,18 +53,18 @@ def begin_tonight(state: State, event: Event, ctx: Ctx) -> Outcome:
 
 def start_with_length(state: State, event: Event, ctx: Ctx) -> Outcome:
     """ "Start our full check-in": the length named (if any) is kept as the couple's choice."""
-    length = chosen_length(event, ctx)
-    if length:
-        state = state.replace(preferred_plan=length)
-    return beats.begin(state, ctx)
+    return start(state, ctx, chosen_length(event, ctx))
 
 
 def choose_length(state: State, event: Event, ctx: Ctx) -> Outcome:
-    """ "Make it full" before starting: noted, then "shall we start?"."""
+    """ "Make it full" before starting: noted, then "shall we start?". A format named
+    starts at once."""
     length = chosen_length(event, ctx)
     if length is None:
         return unknown_length(state, ctx)
-    state = state.replace(preferred_plan=length)
+    if length not in LENGTHS:
+        return start(state, ctx, length)
+    state = choose(state, length)
     content = ctx.content
     return reply(
         state,
@@ -196,12 +210,13 @@ def change_length(state: State, length: str, ctx: Ctx) -> Outcome:
     """During the opening pause the plan changes now, and the pause already done counts;
     at the very start of another step too; later, it is noted for next time."""
     content = ctx.content
-    state = state.replace(preferred_plan=length)
+    state = choose(state, length)
     title = plan_words(content, length, state.turn_seconds)
     if state.step == 0 and state.beat == 0 and not plans.is_single(state):
         paused = plans.current(state, content).beat.source == Source.PAUSE
         state = state.replace(plan=length)
-        if paused and plans.position(state, content, 1, 0) is not None:
+        opens_with_pause = plans.current(state, content).beat.source == Source.PAUSE
+        if paused and opens_with_pause and plans.position(state, content, 1, 0) is not None:
             state = beats.enter(state, ctx, 1, 0)
             return beats.speak(
                 state, ctx, [say(ctx, state, "plan_changed_after_pause", plan=title)]
@@ -209,9 +224,10 @@ def change_length(state: State, length: str, ctx: Ctx) -> Outcome:
         state = beats.enter(state, ctx, 0, 0)
         return beats.speak(state, ctx, [say(ctx, state, "plan_changed", plan=title)])
     pos = plans.current(state, content)
+    later = "length_later" if length in LENGTHS else "format_later"
     return reply(
         state,
-        say(ctx, state, "length_later", plan=title),
+        say(ctx, state, later, plan=title),
         beats.ask_line(state, ctx),
         reprompt=beats.turn_reprompt(state, ctx, pos),
     )
@@ -265,17 +281,14 @@ def again_tonight(state: State, event: Event, ctx: Ctx) -> Outcome:
     if held is not None and resuming and not is_stale(state, ctx.now):
         return resume_beat(held, event, ctx)
     state = state.replace(held=())
-    length = chosen_length(event, ctx)
-    if length:
-        state = state.replace(preferred_plan=length)
-    return beats.begin(state, ctx, welcome=event.kind == EventKind.LAUNCH)
+    return start(state, ctx, chosen_length(event, ctx), welcome=event.kind == EventKind.LAUNCH)
 
 
 def length_when_done(state: State, event: Event, ctx: Ctx) -> Outcome:
     length = chosen_length(event, ctx)
     if length is None:
         return unknown_length(state, ctx)
-    return beats.begin(state.replace(preferred_plan=length), ctx)
+    return start(state, ctx, length)
 
 
 def goodbye(state: State, event: Event, ctx: Ctx) -> Outcome:
