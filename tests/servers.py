@@ -385,10 +385,14 @@ class FaultProxy:
 
 class HttpsFiles:
     """An HTTPS server on 127.0.0.1 serving `files` (path -> bytes) with the certificate of
-    tests.certs.local_tls(), for the length of a `with` block; 404 for anything else."""
+    tests.certs.local_tls(), for the length of a `with` block; 404 for anything else.
 
-    def __init__(self, files: dict[str, bytes]) -> None:
+    `inside_tls` makes it misbehave after the TLS handshake, where a proxy cannot: "slow"
+    answers after 5 s, "drip" sends its answer one byte every 0.2 s."""
+
+    def __init__(self, files: dict[str, bytes], inside_tls: str | None = None) -> None:
         self.files = dict(files)
+        self.inside_tls = inside_tls
         self.port = 0
         self.requests = 0
         self._server: Any = None
@@ -411,8 +415,16 @@ class HttpsFiles:
                 self.send_response(200 if body is not None else 404)
                 body = body if body is not None else b"not found"
                 self.send_header("Content-Length", str(len(body)))
+                if owner.inside_tls == "slow":
+                    time.sleep(5)
                 self.end_headers()
-                self.wfile.write(body)
+                if owner.inside_tls == "drip":
+                    for index in range(len(body)):
+                        self.wfile.write(body[index : index + 1])
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                else:
+                    self.wfile.write(body)
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -427,8 +439,14 @@ class HttpsFiles:
         cert.unlink()
         key.unlink()
         os.rmdir(directory)
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                pass  # a client that gave up mid-answer is what the fault tests do
+
+        server = Server(("127.0.0.1", 0), Handler)
         server.socket = context.wrap_socket(server.socket, server_side=True)
         self._server = server
         self.port = server.server_address[1]

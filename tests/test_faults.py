@@ -31,7 +31,16 @@ from tests.conftest import COUPLE_ID, Clock
 from tests.servers import FaultProxy
 
 DYNAMO_FAULTS = ["slow", "drip", "blackhole", "refuse", "reset", "garbage", "throttle"]
-CERT_FAULTS = ["slow", "drip", "blackhole", "refuse", "reset", "garbage"]
+CERT_FAULTS = [
+    "slow",
+    "drip",
+    "blackhole",
+    "refuse",
+    "reset",
+    "garbage",
+    "slow inside TLS",
+    "drip inside TLS",
+]
 CLIENTS = ["small client", "botocore"]
 
 
@@ -189,7 +198,9 @@ def test_certificate_fetch_faults(pki, clock, monkeypatch, fault) -> None:
     monkeypatch.delenv("SKILL_ID", raising=False)
     context = local_tls().client_context()
     files = {"/echo.api/good.pem": pki.chains["good.pem"]}
-    with HttpsFiles(files) as origin, FaultProxy(("127.0.0.1", origin.port)) as proxy:
+    inside = fault.removesuffix(" inside TLS") if fault.endswith(" inside TLS") else None
+    origin_files = HttpsFiles(files, inside_tls=inside)
+    with origin_files as origin, FaultProxy(("127.0.0.1", origin.port)) as proxy:
 
         def fetch(url: str) -> bytes:
             local = url.replace("https://s3.amazonaws.com", f"https://127.0.0.1:{proxy.port}")
@@ -214,7 +225,7 @@ def test_certificate_fetch_faults(pki, clock, monkeypatch, fault) -> None:
             return client.post("/alexa", data=body, headers=headers)
 
         proxy.slow_seconds = 5.0
-        proxy.mode = fault
+        proxy.mode = "pass" if inside else fault
         started = time.monotonic()
         response = request()
         took = time.monotonic() - started
@@ -224,6 +235,7 @@ def test_certificate_fetch_faults(pki, clock, monkeypatch, fault) -> None:
         assert response.get_json() == {"error": "could not fetch the certificate chain"}
         assert store.records == {}
         proxy.mode = "pass"
+        origin.inside_tls = None
         clock.advance(seconds=61)  # past the negative cache
         assert request().status_code == 200
         assert len(store.records) == 1

@@ -13,7 +13,7 @@ import os
 TURN_ANSWER_SECONDS = 3.0
 """The promise: a turn is answered within this long, whatever a dependency does."""
 
-TURN_BUDGET_SECONDS = 2.5
+TURN_BUDGET_SECONDS = 2.0
 """All outbound work of one turn (certificate fetch, store reads and writes) ends by then;
 the rest is for the skill itself and the response."""
 
