@@ -7,15 +7,15 @@ copied to a read-only folder and run by `python3.12 -I -S -B` (no site-packages,
 paths, no bytecode writes), so that a module without valid bytecode is compiled at every cold
 start, as on Lambda. Beside it, the SDK hello world (bench/baseline/lambda_function.py),
 built the same way (`make lambda-dependencies lambda-bytecode` with
-bench/baseline/requirements.txt) and run the same way; and our artifact with its bytecode
-removed, which is what the build shipped before it compiled any.
+bench/baseline/requirements.txt) and run the same way; and our artifact as the build made
+it before: without its bytecode and its content snapshot.
 
 Each run is a fresh process answering the first LaunchRequest of a new household against
 dynalite; the figure is the time from starting the process to its response (what the couple
 wait through: Lambda keeps the process afterwards, so its exit is no part of the cold start;
 the notes give the time to the exit too), median of N, the three sides alternating, after
 one uncounted warm-up each (page cache). Budget: ours <= 0.5 x the hello world's, below the
-artifact without bytecode, and no module compiled at start.
+artifact as built before, and no module compiled at start.
 
     .venv/bin/python -m bench.artifact_cold [--quick] [--runs N]
 """
@@ -51,10 +51,11 @@ from bench.common import (
     process_env,
     ratio,
 )
+from skill.content.loader import SNAPSHOT
 
 DRIVER = ROOT / "bench" / "cold_driver.py"
 BUDGET = 0.5
-SIDES = ("skill", "no-bytecode", "baseline")
+SIDES = ("skill", "before", "baseline")
 PYTHON_CANDIDATES = (
     os.path.expanduser("~/.pyenv/versions/3.12*/bin/python3.12"),
     "/usr/bin/python3.12",
@@ -91,8 +92,9 @@ def make(python: str, *targets: str, **variables: str) -> None:
 
 
 def build(python: str, folder: Path) -> dict[str, Path]:
-    """Ours and the hello world's artifact, and ours again without its bytecode."""
-    ours, hello, bare = folder / "skill", folder / "baseline", folder / "no-bytecode"
+    """Ours and the hello world's artifact, and ours as the build made it before (no bytecode,
+    no content snapshot)."""
+    ours, hello, bare = folder / "skill", folder / "baseline", folder / "before"
     make(python, "build-CheckInFunction", ARTIFACTS_DIR=str(ours))
     hello.mkdir()
     shutil.copy(BASELINE_DIR / "lambda_function.py", hello / "lambda_function.py")
@@ -103,8 +105,8 @@ def build(python: str, folder: Path) -> dict[str, Path]:
         ARTIFACTS_DIR=str(hello),
         LAMBDA_REQUIREMENTS=str(BASELINE_DIR / "requirements.txt"),
     )
-    shutil.copytree(ours, bare, ignore=shutil.ignore_patterns("__pycache__"))
-    return {"skill": ours, "no-bytecode": bare, "baseline": hello}
+    shutil.copytree(ours, bare, ignore=shutil.ignore_patterns("__pycache__", SNAPSHOT))
+    return {"skill": ours, "before": bare, "baseline": hello}
 
 
 def bytecode_files(folder: Path) -> int:
@@ -196,7 +198,7 @@ def measure(quick: bool = False, endpoint: str | None = None, runs: int | None =
         build_s = time.perf_counter() - built
         envs = {
             "skill": process_env(url, CHECKIN_TABLE=tables["skill"]),
-            "no-bytecode": process_env(url, CHECKIN_TABLE=tables["skill"]),
+            "before": process_env(url, CHECKIN_TABLE=tables["skill"]),
             "baseline": process_env(url, BASELINE_TABLE=tables["baseline"]),
         }
         before = {name: bytecode_files(folder) for name, folder in folders.items()}
@@ -226,7 +228,7 @@ def row(
     exits = {name: median([r["exit_ms"] for r in rs]) for name, rs in results.items()}
     factor = ratio(cold["skill"], cold["baseline"])
     compiled = {name: max(r["compiled"] for r in rs) for name, rs in results.items()}
-    saved = cold["no-bytecode"] - cold["skill"]
+    saved = cold["before"] - cold["skill"]
     notes = [
         f"built by the Makefile's recipe in {build_s:.0f} s; run as python3.12 -I -S -B from "
         "read-only copies; each a fresh process answering the first launch of a new household "
@@ -245,14 +247,14 @@ def row(
             f".pyc files {before[name]} before, {after[name]} after"
         )
     notes.append(
-        f"bytecode saves {saved:.0f} ms a cold start ({ratio(saved, cold['no-bytecode']):.0%}"
-        f" of the artifact without it: {cold['skill']:.0f} ms instead of "
-        f"{cold['no-bytecode']:.0f}); without it the ratio to the hello world is "
-        f"{ratio(cold['no-bytecode'], cold['baseline']):.2f}"
+        f"the build's bytecode and content snapshot save {saved:.0f} ms a cold start "
+        f"({ratio(saved, cold['before']):.0%}: {cold['skill']:.0f} ms instead of "
+        f"{cold['before']:.0f}); before them the ratio to the hello world was "
+        f"{ratio(cold['before'], cold['baseline']):.2f}"
     )
     ok = (
         factor <= BUDGET
-        and cold["skill"] < cold["no-bytecode"]
+        and cold["skill"] < cold["before"]
         and compiled["skill"] == 0
         and before == after
     )
