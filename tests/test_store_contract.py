@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.store.base import Conflict, Store, household_key
+from skill.store.base import Conflict, Store, Unreadable, household_key
 from skill.store.memory import MemoryStore
 from skill.store.sqlite import SqliteStore
 
@@ -100,4 +100,4 @@ def test_a_damaged_sqlite_row_loads_as_damaged_not_as_a_crash(tmp_path: Path) ->
     with sqlite3.connect(tmp_path / "checkin.db") as db:
         db.execute('UPDATE households SET state = \'{"v": 1, "names": ["Sa\'')
     record = store.load("household-a")
-    assert record is not None and record.state == {"damaged": True}
+    assert record is not None and record.state == Unreadable("not JSON")

@@ -8,6 +8,7 @@ lost) is recognised and the command is not applied again."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import uuid
@@ -64,6 +65,16 @@ def user_id(handler_input: HandlerInput) -> str:
     return getattr(user, "user_id", None) or "anonymous"
 
 
+def writer_token(handler_input: HandlerInput) -> str:
+    """This session's token for its writes: a hash of the Alexa sessionId (the same for every
+    request of the session, SessionEndedRequest included), or a random one without it."""
+    session = getattr(handler_input.request_envelope, "session", None)
+    session_id = getattr(session, "session_id", None)
+    if not isinstance(session_id, str) or not session_id:
+        return uuid.uuid4().hex
+    return hashlib.sha256(session_id.encode("utf-8")).hexdigest()[:24]
+
+
 def session_state(attributes: dict[str, Any]) -> Any:
     """The state carried in session attributes (JSON text), or None when unreadable."""
     try:
@@ -111,6 +122,7 @@ class Household:
         self.content = content
         self.key = household_key(user_id(handler_input))
         self.now = request_time(handler_input)
+        self.writer = writer_token(handler_input)
 
     def run(self, event: Event) -> tuple[Outcome, Loaded]:
         with turn_budget(TURN_BUDGET_SECONDS):
@@ -144,15 +156,15 @@ class Household:
         """Write over the version read; on a conflict, re-read and re-apply the event, so that
         a newer state written by another device is never overwritten by an older one.
 
-        Each write carries a new token. A conflict whose record carries our own token is our
-        own write that landed (its answer lost): done, not applied again. A store that did
-        not answer is tried once more while the turn's budget allows a whole call."""
+        Every write carries this session's token. A conflict whose record carries it is this
+        session's own write that landed while its answer was lost: what the session holds
+        already includes it, so it is written over, and no command is applied twice. A store
+        that did not answer is tried once more while the turn's budget allows a whole call."""
         retried = False
         for _ in range(MAX_CONFLICT_RETRIES):
-            token = uuid.uuid4().hex
             written = outcome.state.to_dict()
             try:
-                version = self.write(written, loaded.version, token, retried)
+                version = self.write(written, loaded.version, retried)
                 return outcome, Loaded(outcome.state, version, written=written)
             except Conflict:
                 try:
@@ -160,12 +172,17 @@ class Household:
                 except StoreUnavailable as error:
                     log_store_error("reload", error)
                     break
-                if record is not None and record.token == token:  # our own write landed
-                    return outcome, Loaded(outcome.state, record.version, written=written)
-                loaded = (
-                    from_record(record.state, record.version) if record else Loaded(State(), None)
-                )
-                outcome = handle(loaded.state, event, self.now, self.content)
+                if record is not None and record.token == self.writer:  # our own write
+                    if record.state == written:  # the very write just tried: done
+                        return outcome, Loaded(outcome.state, record.version, written=written)
+                    loaded = replace(loaded, version=record.version)
+                else:
+                    loaded = (
+                        from_record(record.state, record.version)
+                        if record
+                        else Loaded(State(), None)
+                    )
+                    outcome = handle(loaded.state, event, self.now, self.content)
             except StoreUnavailable as error:
                 log_store_error("save", error)
                 break
@@ -176,16 +193,16 @@ class Household:
             )
         return outcome, Loaded(outcome.state, loaded.version, dirty=True)
 
-    def write(self, state: dict[str, Any], version: int | None, token: str, retried: bool) -> int:
-        """One write, tried a second time (same token) if the store did not answer and the
-        turn's budget still holds a whole call."""
+    def write(self, state: dict[str, Any], version: int | None, retried: bool) -> int:
+        """One write, tried a second time if the store did not answer and the turn's budget
+        still holds a whole call."""
         try:
-            return self.store.save(self.key, state, version, token=token)
+            return self.store.save(self.key, state, version, token=self.writer)
         except StoreUnavailable as error:
             if retried or turn_left() < CALL_DEADLINE:
                 raise
             log_store_error("save", error)
-        return self.store.save(self.key, state, version, token=token)
+        return self.store.save(self.key, state, version, token=self.writer)
 
     def forget(self) -> bool:
         try:
@@ -210,11 +227,17 @@ class Household:
             loaded = load(self.input, self.store)
             if not loaded.dirty:
                 return
+            written = loaded.state.to_dict()
             try:
-                self.store.save(
-                    self.key, loaded.state.to_dict(), loaded.version, token=uuid.uuid4().hex
-                )
+                try:
+                    self.store.save(self.key, written, loaded.version, token=self.writer)
+                except Conflict:
+                    record = self.store.load(self.key)
+                    # Only over this session's own write (landed, unanswered): a newer state
+                    # from elsewhere is never overwritten with an older one.
+                    if record is not None and record.token == self.writer:
+                        self.store.save(self.key, written, record.version, token=self.writer)
             except Conflict:
-                pass  # a newer state is stored: never overwrite it with an older one
+                pass
             except StoreUnavailable as error:
                 log_store_error("save", error)

@@ -5,9 +5,17 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from skill.store.base import Conflict, Record, Store, StoreUnavailable
+from skill.store.base import Conflict, Record, Store, StoreUnavailable, Unreadable
 
-__all__ = ["Conflict", "Record", "Store", "StoreUnavailable", "default_db_path", "store_from_env"]
+__all__ = [
+    "Conflict",
+    "Record",
+    "Store",
+    "StoreUnavailable",
+    "Unreadable",
+    "default_db_path",
+    "store_from_env",
+]
 
 
 def default_db_path() -> Path:

@@ -3,14 +3,15 @@
 Every write names the version it read; a store refuses a write whose version is stale
 (Conflict), so that two devices of one household never silently overwrite each other.
 
-Every write also carries a token, kept with the record: when a write's answer is lost (it
-timed out, yet landed) and the write is tried again, the retry meets a Conflict caused by our
-own write. The token read back tells the two cases apart, so that a command is never applied
-twice (issue 10, finding 6)."""
+Every write also carries a token naming its writer (the Alexa session), kept with the record:
+when a write's answer is lost (it timed out, yet landed) and the write is tried again, the
+retry meets a Conflict caused by our own write. The token read back tells the two cases
+apart, so that a command is never applied twice (issue 10, finding 6)."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -24,8 +25,17 @@ class StoreUnavailable(Exception):
 
 
 @dataclass(frozen=True)
+class Unreadable:
+    """What a store hands over for a record it cannot read as a JSON object (cut short, not
+    JSON, a list...): the engine starts afresh and says sorry, once. `why` is short and holds
+    nothing of the record."""
+
+    why: str
+
+
+@dataclass(frozen=True)
 class Record:
-    state: dict[str, Any]
+    state: dict[str, Any] | Unreadable
     version: int
     token: str | None = None  # the token of the write that stored it
 
@@ -38,12 +48,23 @@ class Store(Protocol):
         self, household: str, state: dict[str, Any], version: int | None, token: str | None = None
     ) -> int:
         """Write the state over `version` (None: the record must not exist yet), marked with
-        `token` (a new one for each command written).
+        `token` (the writer's).
 
         Returns the new version. Raises Conflict when the stored version differs."""
 
     def delete(self, household: str) -> None:
         """Remove everything stored for the household."""
+
+
+def read_state(text: Any) -> dict[str, Any] | Unreadable:
+    """A stored state's JSON text as a dict, or Unreadable saying why not."""
+    if not isinstance(text, str):
+        return Unreadable("not text")
+    try:
+        state = json.loads(text)
+    except (ValueError, RecursionError):
+        return Unreadable("not JSON")
+    return state if isinstance(state, dict) else Unreadable("not a JSON object")
 
 
 def household_key(user_id: str) -> str:

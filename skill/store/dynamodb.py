@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from skill.store.base import Conflict, Record, StoreUnavailable
+from skill.store.base import Conflict, Record, StoreUnavailable, read_state
 from skill.store.config import (
     ATTEMPT_DEADLINE,
     ATTEMPTS,
@@ -218,12 +218,9 @@ class DynamoStore:
         item = response.get("Item")
         if not item:
             return None
-        try:
-            state = json.loads(item["state"]["S"])
-        except (KeyError, TypeError, ValueError, RecursionError):
-            state = None
+        text = item["state"].get("S") if isinstance(item.get("state"), dict) else None
+        state = read_state(text)
         token = item.get(WRITER, {}).get("S") if isinstance(item.get(WRITER), dict) else None
-        state = state if isinstance(state, dict) else {"damaged": True}
         return Record(state, stored_version(item), token)
 
     def save(

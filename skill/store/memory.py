@@ -8,7 +8,7 @@ import json
 import threading
 from typing import Any
 
-from skill.store.base import Conflict, Record
+from skill.store.base import Conflict, Record, read_state
 
 
 class MemoryStore:
@@ -23,7 +23,7 @@ class MemoryStore:
         with self.lock:
             self.reads += 1
             record = self.records.get(household)
-            return Record(json.loads(record[0]), record[1], record[2]) if record else None
+            return Record(read_state(record[0]), record[1], record[2]) if record else None
 
     def save(
         self, household: str, state: dict[str, Any], version: int | None, token: str | None = None

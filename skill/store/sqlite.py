@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from skill.store.base import Conflict, Record, StoreUnavailable
+from skill.store.base import Conflict, Record, StoreUnavailable, read_state
 from skill.store.config import SQLITE_BUSY_SECONDS
 from skill.store.deadline import turn_left
 
@@ -69,11 +69,7 @@ class SqliteStore:
             ).fetchone()
         if row is None:
             return None
-        try:
-            state = json.loads(row[0])
-        except ValueError:
-            state = {"damaged": True}
-        return Record(state if isinstance(state, dict) else {"damaged": True}, row[1], row[2])
+        return Record(read_state(row[0]), row[1], row[2])
 
     def save(
         self, household: str, state: dict[str, Any], version: int | None, token: str | None = None
