@@ -99,7 +99,7 @@ def test_what_was_unsaved_is_written_at_the_next_chance() -> None:
 
 def test_a_damaged_saved_state_is_reset_with_an_apology() -> None:
     store = CountingStore()
-    store.put(household_key(COUPLE_ID), {"damaged": True}, 3)
+    store.put(household_key(COUPLE_ID), ["not", "a", "state"], 3)  # unreadable
     turn = device(store).hear("Alexa, start our check-in")
     assert "Sorry" in turn.speech and "first names" in turn.speech
     assert stored(store).phase == "names"
