@@ -272,7 +272,37 @@ def test_synonyms_unique_within_slot_type(type_name):
 
 def test_check_in_length_ids_and_values():
     values = {v["id"]: v["name"]["value"] for v in TYPES["CheckInLength"]["values"]}
-    assert values == {"quick": "quick", "full": "full"}
+    assert values == {
+        "quick": "quick",
+        "full": "full",
+        "temperature_reading": "temperature reading",
+        "weekly_meeting": "weekly meeting",
+    }
+
+
+def test_every_check_in_length_is_a_plan_of_the_content():
+    """A CheckInLength value id is what the engine starts: it must name a plan."""
+    from skill.content.loader import default_content
+
+    ids = {v["id"] for v in TYPES["CheckInLength"]["values"]}
+    assert ids <= set(default_content().plans)
+
+
+def test_formats_are_asked_for_by_name():
+    """ "Start our temperature reading", "let's do our weekly meeting": the formats have
+    their everyday names and carrier phrases of their own."""
+    samples = {normalize(s) for s in INTENTS["StartCheckInIntent"]["samples"]}
+    assert {"start our {length}", "let's do our {length}", "let's do a {length}"} <= samples
+    synonyms = {
+        v["id"]: {normalize(v["name"]["value"])} | {normalize(s) for s in v["name"]["synonyms"]}
+        for v in TYPES["CheckInLength"]["values"]
+    }
+    assert {"temperature reading", "temperature check"} <= synonyms["temperature_reading"]
+    assert {"weekly meeting", "state of us", "weekly state of us", "state of the union"} <= (
+        synonyms["weekly_meeting"]
+    )
+    # "our weekly check in" is their usual check-in held weekly, not the meeting
+    assert "weekly check in" not in set().union(*synonyms.values())
 
 
 def test_check_in_length_does_not_borrow_turn_time_values():
