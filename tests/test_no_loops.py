@@ -326,7 +326,7 @@ def walks(max_moves: int = 30, couples: tuple[tuple[str, str], ...] = COUPLES):
 
 
 class Walk:
-    """A couple holding check-ins; `say` is what reaches the skill (engine or Lambda)."""
+    """A couple holding check-ins; `request` is what reaches the skill (engine or Lambda)."""
 
     def __init__(self, names: tuple[str, str]) -> None:
         self.names = names
