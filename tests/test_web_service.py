@@ -183,14 +183,20 @@ def get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
 
 
 @contextlib.contextmanager
-def running(command: list[str], port: int, tmp_path: Path, timeout: float = 20.0) -> Iterator[Path]:
+def running(
+    command: list[str],
+    port: int,
+    tmp_path: Path,
+    timeout: float = 20.0,
+    env: dict[str, str] | None = None,
+) -> Iterator[Path]:
     """Start ``command``, wait until GET /health answers 200, yield its log file, stop it."""
     log_path = tmp_path / f"server-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             command,
             cwd=ROOT,
-            env=server_env(tmp_path),
+            env=env if env is not None else server_env(tmp_path),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -259,6 +265,17 @@ def test_serve_without_verification_on_loopback(tmp_path: Path) -> None:
         output = log.read_text()
     assert f"WARNING: {NO_VERIFY_WARNING}" in output
     assert f"http://127.0.0.1:{port}/alexa" in output
+
+
+def test_serve_any_skill_on_loopback_starts_without_a_skill_id(tmp_path: Path) -> None:
+    """Issue 10, finding 1: --any-skill is the explicit way to develop without SKILL_ID."""
+    port = free_port()
+    command = [str(CHECKIN), "serve", "--any-skill", "--host", "127.0.0.1", "--port", str(port)]
+    env = {k: v for k, v in server_env(tmp_path).items() if k != "SKILL_ID"}
+    with running(command, port, tmp_path, env=env) as log:
+        assert get(f"http://127.0.0.1:{port}/health")[0] == 200
+        output = log.read_text()
+    assert "verification on" in output
 
 
 def test_serve_verifies_requests_over_real_http(tmp_path: Path) -> None:
