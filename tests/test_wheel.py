@@ -122,6 +122,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
 def test_the_wheel_holds_the_package_data(installed: Installed) -> None:
     names = set(zipfile.ZipFile(installed.wheel).namelist())
     assert "skill/interaction_models/en-US.json" in names
+    assert "skill/apl/checkin.json" in names  # the APL document an Echo Show is sent
     assert {f"skill/content/{n}.toml" for n in ("exercises", "questions", "phrases")} <= names
     assert "skill/__main__.py" in names
     assert not any(name.startswith(("tests/", "bench/", "lambda/")) for name in names)
