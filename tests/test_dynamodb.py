@@ -125,12 +125,14 @@ def test_a_whole_check_in_reads_once_per_session_and_writes_only_on_change(
     echo.hear("help")  # changes nothing
     echo.hear("repeat")  # changes nothing
     echo.hear("stop")
-    assert calls == {"GetItem": 1, "PutItem": 5}  # launch, names, confirm, pause, gratitude
+    # launch, names, confirm, pause, gratitude, stop (the line said is remembered, so that a
+    # later stop in this check-in says another)
+    assert calls == {"GetItem": 1, "PutItem": 6}
     calls.clear()
     for line in ("Alexa, resume our check-in", "next", "next", "next", "next"):
-        echo.hear(line)  # session 2: resume (changes nothing), then four steps to goodbye
+        echo.hear(line)  # session 2: resume (its lead line is remembered), four steps to goodbye
     assert not echo.in_session
-    assert calls == {"GetItem": 1, "PutItem": 4}
+    assert calls == {"GetItem": 1, "PutItem": 5}
 
 
 def test_resume_on_a_second_device_of_the_same_household(
@@ -156,7 +158,8 @@ def test_two_devices_at_once_lose_no_update(dynamo_store: DynamoStore, clock: Cl
     kitchen.hear("next")  # its version is stale: re-read, re-applied on top
     state = State.from_dict(json.loads(raw_item(dynamo_store.table)["state"]["S"]))
     assert (state.step, state.beat) == (1, 1)
-    assert raw_item(dynamo_store.table)["version"]["N"] == "6"
+    # launch, names, yes, yes, the kitchen's resume (its line is remembered), next, next
+    assert raw_item(dynamo_store.table)["version"]["N"] == "7"
 
 
 def test_an_old_schema_item_loads_and_resumes(dynamo_store: DynamoStore, clock: Clock) -> None:

@@ -186,11 +186,6 @@ def test_the_weekly_meeting_is_reached_by_its_everyday_names(echo: Device, line:
 # --- what the couple notice around a format ---------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the engine starts a format without naming it: it needs a line such as"
-    " 'Sure, a temperature reading, about fifteen minutes.' before the first step (lead)",
-)
 @pytest.mark.parametrize(
     "line, plan_id",
     [

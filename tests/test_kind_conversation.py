@@ -314,7 +314,9 @@ def test_random_switch_requests_never_address_one_partner_twice_in_a_row(
         assert taken.get((step, beat + 1)) != name, (lines, taken)
 
 
-@pytest.mark.parametrize("names", ["Zoë and Mark and Ana", "Sam, Alex and Jo"])
+# (Said aloud, "Sam, Alex and Jo" reaches the skill without its comma, as "Sam Alex and Jo":
+# no skill can tell that from a double first name like "Mary Ann and Jo".)
+@pytest.mark.parametrize("names", ["Zoë and Mark and Ana", "Sam and Alex and Jo"])
 def test_three_names_get_a_kind_this_is_for_two(echo: Device, names: str) -> None:
     echo.hear("Alexa, start our check-in")
     turn = echo.hear(names)
@@ -364,7 +366,9 @@ def test_fear_gets_the_emergency_number_and_the_hotline(
     text = words(turn)
     assert turn.intent == "SafetyIntent"
     assert "nine one one" in text
-    assert "1-800-799-7233" in text and "text START to 88788" in text
+    # The hotline as it is spoken: digit by digit, never "one dash eight hundred".
+    assert "one, eight hundred, seven nine nine, seven two three three" in text
+    assert "text START to eight eight seven eight eight" in text
     assert "counsel" not in text.lower()
     for accusing in (r"\byour partner\b", r"\bhe\b", r"\bshe\b", r"\bhim\b", r"\bher\b"):
         assert not re.search(accusing, text, re.IGNORECASE), (accusing, text)
@@ -394,7 +398,7 @@ def test_how_long_is_this_answers_with_minutes_and_what_is_left(echo: Device) ->
     before = place(turn)
     answer = echo.hear("How long is this?")
     text = words(answer)
-    assert re.search(r"about (a|[a-z-]+) minutes?", text), text
+    assert re.search(r"about (a|[a-z-]+) minutes?", text, re.IGNORECASE), text
     assert "questions for each other" in text and ("hug" in text or "appreciation" in text)
     assert place(answer) == before and not answer.ended
 

@@ -206,7 +206,8 @@ def test_one_category_too_few(content, capsys):
     # Fold the last categories' questions into the ones before: same deck, fewer categories.
     categories = list(parsed(content, "questions.toml")["categories"])
     for last in categories[MIN_CATEGORIES - 1 :]:
-        edit_pattern(content, "questions.toml", rf"^\[categories\.{last}\]\nlabel = .*\n", "")
+        header = rf"^\[categories\.{last}\]\nlabel = .*\n(?:(?:not_after|on_request) = .*\n)*"
+        edit_pattern(content, "questions.toml", header, "")
         edit(content, "questions.toml", f"[categories.{last}.questions]\n", "")
     assert len(parsed(content, "questions.toml")["categories"]) == MIN_CATEGORIES - 1
     message = f"has {MIN_CATEGORIES - 1}; the deck needs {MIN_CATEGORIES}"

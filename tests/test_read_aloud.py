@@ -192,10 +192,5 @@ def stumbles() -> dict[str, str]:
     return {key: reasons for key, reasons in found.items() if reasons}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported to the lead with rewrites: locales.en-US.helpline (digits) and"
-    " phrases.acknowledge 'Mm-hm.'; remove this mark once the content is fixed",
-)
 def test_no_line_stumbles() -> None:
     assert not stumbles()

@@ -253,7 +253,11 @@ def check_questions(raw: dict[str, Any]) -> list[Problem]:
         not_after = cat.get("not_after", [])
         if not isinstance(not_after, list) or not all(isinstance(x, str) for x in not_after):
             problems.append(Problem(file, entry, "not_after must be a list of exercise ids"))
-        problems += unknown_keys(file, entry, cat, {"label", "questions", "not_after"})
+        if not isinstance(cat.get("on_request", False), bool):
+            problems.append(Problem(file, entry, "on_request must be true or false"))
+        problems += unknown_keys(
+            file, entry, cat, {"label", "questions", "not_after", "on_request"}
+        )
         for q_id, text in cat["questions"].items():
             q_entry = f"{entry}.questions.{q_id}"
             if q_id in seen:

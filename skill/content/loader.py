@@ -107,7 +107,12 @@ def build(raw: dict[str, dict[str, Any]]) -> Content:
     pauses = {s["minutes"]: tuple(s["lines"]) for s in raw["pauses.toml"]["scripts"]}
     phrases = {key: as_tuple(value) for key, value in raw["phrases.toml"].items()}
     categories = {
-        cat_id: Category(cat_id, cat["label"], as_tuple(cat.get("not_after", ())))
+        cat_id: Category(
+            cat_id,
+            cat["label"],
+            as_tuple(cat.get("not_after", ())),
+            cat.get("on_request", False),
+        )
         for cat_id, cat in raw["questions.toml"]["categories"].items()
     }
     locales_raw = raw["locales.toml"]

@@ -75,6 +75,7 @@ class Category:
     id: str
     label: str
     not_after: tuple[str, ...] = ()  # exercise ids its questions must not directly follow
+    on_request: bool = False  # a stage of life (parents, long distance): only when asked
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,8 @@ def stop(state: State, event: Event, ctx: Ctx) -> Outcome:
     if state.phase != Phase.BEAT:
         return reply(state, say(ctx, state, "stop_plain"), end=True)
     key = "pause" if event.kind == EventKind.PAUSE else "stop_saved"
-    return reply(state, say(ctx, state, key), end=True)
+    said = say(ctx, state, key, optional=True) or say(ctx, state, "saved_brief")
+    return reply(state, said, end=True)
 
 
 def repeat(state: State, event: Event, ctx: Ctx) -> Outcome:
@@ -68,7 +69,7 @@ def time_left(state: State, event: Event, ctx: Ctx) -> Outcome:
             steps = ", then ".join(parts) if len(parts) < 4 else f"{parts[0]}, then more"
             said = say(ctx, state, "time_left", minutes=minutes_words(seconds), steps=steps)
         again = context_reprompt(state, ctx)
-        return reply(state, said, beats.ask_line(state, ctx), reprompt=again)
+        return reply(state, said, beats.ready_again(state, ctx), reprompt=again)
     if state.phase == Phase.DONE:
         return prompt(state, ctx, say(ctx, state, "time_left_done"))
     if state.phase == Phase.READY:
@@ -113,7 +114,7 @@ def acknowledge(state: State, event: Event, ctx: Ctx) -> Outcome:
     thanks = say(ctx, state, "acknowledge")
     if state.phase == Phase.BEAT:
         return reply(
-            state, thanks, beats.ask_line(state, ctx), reprompt=context_reprompt(state, ctx)
+            state, thanks, beats.ready_again(state, ctx), reprompt=context_reprompt(state, ctx)
         )
     return prompt(state, ctx, thanks)
 
@@ -135,13 +136,15 @@ def turn_time(state: State, event: Event, ctx: Ctx) -> Outcome:
     seconds = min(MAX_TURN_SECONDS, max(MIN_TURN_SECONDS, state.turn_seconds + step))
     if seconds == state.turn_seconds:
         word = "long" if direction == "longer" else "short"
-        said = say(ctx, state, "turns_limit", direction=word, length=seconds_words(seconds))
+        said = say(
+            ctx, state, "turns_limit", optional=True, direction=word, length=seconds_words(seconds)
+        )
     else:
         key = "turns_longer" if direction == "longer" else "turns_shorter"
-        said = say(ctx, state, key, length=seconds_words(seconds))
+        said = say(ctx, state, key, optional=True, length=seconds_words(seconds))
     state = state.replace(turn_seconds=seconds)
     if state.phase == Phase.BEAT:
-        follow = beats.ask_line(state, ctx)
+        follow = beats.ready_again(state, ctx)
     elif state.names:
         follow = question_and_reprompt(state, ctx)[0]
     else:

@@ -14,13 +14,13 @@ from skill.engine.history import milestone, record_completion
 from skill.engine.outcome import Outcome, reply
 from skill.engine.plan import Position
 from skill.engine.state import Asking, Phase, State
-from skill.engine.words import MINUTE_WORDS, choose, say
+from skill.engine.words import MINUTE_WORDS, choose, heard_before, mark, say
 from skill.speech.timing import Part, Pause, estimated_seconds
 
 
 def enter(state: State, ctx: Ctx, step: int, beat: int) -> State:
     """Move to a beat, drawing a fresh question when the beat asks one."""
-    state = state.replace(step=step, beat=beat)
+    state = mark(state.replace(step=step, beat=beat, another=False), ctx)
     if plans.current(state, ctx.content).beat.source == Source.QUESTION:
         state = next_question(state, ctx)
     return state
@@ -40,25 +40,30 @@ def where(state: State, pos: Position) -> str:
 
 
 def body(state: State, ctx: Ctx, intro: bool) -> tuple[list[Part], Position]:
-    """The beat's own words and silences, without the hand-over line."""
+    """The beat's own words and silences, without the hand-over line. A question drawn by
+    "skip" is said in words of its own, so its partner never hears a prompt twice."""
     pos = plans.current(state, ctx.content)
     parts: list[Part] = []
     if intro and pos.beat_index == 0:
         minutes = MINUTE_WORDS.get(pos.minutes, "short")
-        line = choose(ctx, state, pos.exercise.intro, f"intro:{pos.exercise.id}")
+        line = choose(ctx, state, pos.exercise.intro, f"intro:{pos.exercise.id}", beat=True)
         parts.append(line.format(minutes=minutes))
     values = beat_values(state, ctx, pos)
     which = f"{pos.exercise.id}.{pos.beat_index % len(pos.exercise.beats)}"
     if pos.beat.source == Source.PAUSE:
         for line in ctx.content.pauses[pos.minutes]:
             parts.append(Pause(line) if isinstance(line, int) else line)
+    elif state.another and pos.beat.source == Source.QUESTION:  # said again as it was said
+        parts.append(say(ctx, state, "another_question", beat=True, **values))
     else:
-        parts.append(choose(ctx, state, pos.beat.prompts, f"prompt:{which}").format(**values))
+        line = choose(ctx, state, pos.beat.prompts, f"prompt:{which}", beat=True)
+        parts.append(line.format(**values))
     floor = state.turn_seconds if pos.beat.floor is None else pos.beat.floor
     if floor:
         parts.append(Pause(floor))
     if pos.beat.after:
-        parts.append(choose(ctx, state, pos.beat.after, f"after:{which}").format(**values))
+        after = choose(ctx, state, pos.beat.after, f"after:{which}", beat=True)
+        parts.append(after.format(**values))
     return parts, pos
 
 
@@ -84,11 +89,25 @@ def ask_line(state: State, ctx: Ctx) -> str:
     nxt = plans.position(state, ctx.content, *following)
     assert nxt is not None
     if following[0] != state.step:
-        return say(ctx, state, "ready_next", title=nxt.exercise.title)
+        return say(ctx, state, "ready_next", beat=True, title=nxt.exercise.title)
     name = plans.speaker(state, nxt.beat)
     if name:
-        return say(ctx, state, "ready_turn", next=name)
-    return say(ctx, state, "ready_beat")
+        return say(ctx, state, "ready_turn", beat=True, next=name)
+    return say(ctx, state, "ready_beat", beat=True)
+
+
+def ready_again(state: State, ctx: Ctx) -> str:
+    """The end of an answer given in place, mid-check-in: a short "ready when you are"
+    (with the name of whose turn is next), never the beat's own hand-over line again.
+    Empty at the plan's last beat."""
+    following = plans.following(state, ctx.content)
+    if following is None:
+        return ""
+    nxt = plans.position(state, ctx.content, *following)
+    name = plans.speaker(state, nxt.beat) if nxt and following[0] == state.step else None
+    if name:
+        return say(ctx, state, "ready_again_turn", next=name)
+    return say(ctx, state, "ready_again")
 
 
 def turn_reprompt(state: State, ctx: Ctx, pos: Position) -> str:
@@ -114,8 +133,8 @@ def speak(state: State, ctx: Ctx, lead: list[Part], intro: bool = True) -> Outco
     ask = ask_line(state, ctx)
     if ask:
         first_turn = plans.first_turn(state, ctx.content) == (state.step, state.beat)
-        if first_turn and not state.completed:
-            parts.append(say(ctx, state, "tip_next"))
+        if first_turn and not state.completed and not heard_before(ctx, state, "tip_next"):
+            parts.append(say(ctx, state, "tip_next", beat=True))
         parts.append(ask)
         return reply(state, *fit(lead, parts), reprompt=turn_reprompt(state, ctx, pos))
     return finish(state, ctx, lead, parts, pos)
@@ -127,14 +146,14 @@ def finish(state: State, ctx: Ctx, lead: list[Part], parts: list[Part], pos: Pos
     if plans.is_single(state):
         key = "single_done_held" if state.held else "single_done"
         parts.append(say(ctx, state, key, title=pos.exercise.title))
-        done = state.replace(phase=Phase.DONE, said=())
-    else:
-        if not state.completed:  # the first check-in: how to start the next one, once
-            parts.append(say(ctx, state, "next_time_hint"))
-        parts.append(say(ctx, state, "goodbye_done"))
-        done = record_completion(state.replace(phase=Phase.DONE, said=()), ctx.now.date())
-        done = done.replace(last_closing=pos.exercise.id, held=())
-    return reply(done, *fit(lead, parts), end=True)
+        return reply(state.replace(phase=Phase.DONE), *fit(lead, parts), end=True)
+    if not state.completed:  # the first check-in: how to start the next one, once
+        parts.append(say(ctx, state, "next_time_hint"))
+    parts.append(say(ctx, state, "goodbye_done"))
+    done = state.replace(phase=Phase.DONE, said="", said_mark=0)
+    done = record_completion(done, ctx.now.date())
+    done = done.replace(last_closing=pos.exercise.id, held=())
+    return reply(done, *fit(lead, parts), end=True, finished=True)
 
 
 def advance(state: State, ctx: Ctx, lead: list[Part]) -> Outcome:
@@ -142,7 +161,7 @@ def advance(state: State, ctx: Ctx, lead: list[Part]) -> Outcome:
     following = plans.following(state, ctx.content)
     if following is None:  # only a damaged state lands here: finish gently
         goodbye = say(ctx, state, "goodbye_done")
-        return reply(state.replace(phase=Phase.DONE, said=()), goodbye, end=True)
+        return reply(state.replace(phase=Phase.DONE, said="", said_mark=0), goodbye, end=True)
     return speak(enter(state, ctx, *following), ctx, lead)
 
 
@@ -162,7 +181,9 @@ def begin(
         swapped=False,
         asking=Asking.NOTHING,
         seed=state.seed or ctx.new_seed(),
-        said=(),
+        # A single exercise set beside a check-in keeps its memory: the check-in goes on.
+        said=state.said if state.held else "",
+        said_mark=0,
     )
     state = enter(state, ctx, 0, 0)
     if welcome:

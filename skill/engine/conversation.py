@@ -10,7 +10,7 @@ from datetime import datetime
 from skill.content.model import Content
 from skill.engine import plan as plans
 from skill.engine.context import Ctx
-from skill.engine.events import Event
+from skill.engine.events import Event, EventKind
 from skill.engine.outcome import Outcome
 from skill.engine.routes import ANSWERS, NEVER_AN_ANSWER, ROUTES
 from skill.engine.state import Asking, Phase, State
@@ -18,27 +18,25 @@ from skill.engine.words import remember
 
 __all__ = ["Outcome", "describe", "handle", "route"]
 
+HEARD_AGAIN = frozenset({EventKind.HELP, EventKind.REPEAT, EventKind.FALLBACK})
+
 
 def handle(
     state: State, event: Event, now: datetime, content: Content, locale: str = "en-US"
 ) -> Outcome:
-    """Answer one event. The state in the outcome is the one to save (if it changed). A move
-    through the check-in remembers the lines said, so that it never says one twice; an
-    answer in place (help, repeat, fallback) changes nothing stored."""
+    """Answer one event. The state in the outcome is the one to save (if it changed): it
+    remembers the lines said, so that tonight's check-in never says one twice. What the
+    couple ask to hear again (help, repeat) or could not be understood changes nothing."""
     ctx = Ctx(content, now, locale)
     outcome = route(state, event, ctx)
     if outcome.forget:
         return outcome
     new = outcome.state
-    if place(new) != place(state):
+    if event.kind not in HEARD_AGAIN:
         new = remember(new, ctx.spoken)
     if new != state:
         new = new.replace(updated=now.isoformat(timespec="seconds"))
     return Outcome(new, outcome.reply) if new is not outcome.state else outcome
-
-
-def place(state: State) -> tuple[object, ...]:
-    return state.phase, state.plan, state.started, state.step, state.beat
 
 
 def route(state: State, event: Event, ctx: Ctx) -> Outcome:

@@ -18,8 +18,10 @@ from skill.engine.state import State
 
 @lru_cache(maxsize=8)
 def deck_of(content: Content) -> tuple[tuple[str, ...], str]:
-    """The question ids in a stable order, and a signature that changes with the deck."""
-    deck = tuple(sorted(content.questions))
+    """The question ids drawn unasked, in a stable order (not the categories for some
+    couples only), and a signature that changes with the deck."""
+    asked_for = {c.id for c in content.categories.values() if c.on_request}
+    deck = tuple(sorted(q.id for q in content.questions.values() if q.category not in asked_for))
     return deck, f"{zlib.crc32(chr(10).join(deck).encode()):08x}"
 
 

@@ -19,10 +19,16 @@ class Outcome:
     forget: bool = False  # the couple confirmed "forget us": delete everything stored
 
 
-def reply(state: State, *parts: Part, reprompt: str | None = None, end: bool = False) -> Outcome:
+def reply(
+    state: State,
+    *parts: Part,
+    reprompt: str | None = None,
+    end: bool = False,
+    finished: bool = False,
+) -> Outcome:
     """An outcome that keeps the session open (with a reprompt) or ends it; empty lines,
     left by optional parts, are dropped."""
-    return Outcome(state, Reply(tuple(p for p in parts if p != ""), reprompt, end))
+    return Outcome(state, Reply(tuple(p for p in parts if p != ""), reprompt, end, finished))
 
 
 Handler = Callable[[State, Event, Ctx], Outcome]

@@ -12,6 +12,7 @@ class Reply:
     speech: tuple[Part, ...]
     reprompt: str | None = None  # None when the session ends
     end_session: bool = False
+    finished: bool = False  # this reply finished a check-in (it counts in the history)
 
     @property
     def text(self) -> str:

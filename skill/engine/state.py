@@ -67,7 +67,10 @@ class State:
     recent: tuple[str, ...] = ()  # ISO dates of the latest completed check-ins, oldest first
     asking: Asking = Asking.NOTHING
     updated: str = ""  # ISO timestamp of the last change
-    said: tuple[str, ...] = ()  # variants said in this check-in (words.py), for no repeats
+    said: str = ""  # ids of the variants said in this check-in (words.py), for no repeats
+    said_mark: int = 0  # how many of them were said before the current beat began
+    another: bool = False  # the current question was drawn by "skip": said in its own words
+    switched_at: int = 0  # 1 + the beat (step * 64 + beat) where the couple last switched
     deck_early: tuple[str, ...] = ()  # questions of this pass drawn ahead of their turn
     last_closing: str = ""  # the closing exercise of the last finished check-in
     # A check-in set aside for a single exercise: plan, step, beat, swapped, question, started.

@@ -8,13 +8,12 @@ from skill.content.model import Source
 from skill.engine import beats
 from skill.engine import plan as plans
 from skill.engine.context import Ctx
-from skill.engine.deck import draw_question
 from skill.engine.events import Event, EventKind
 from skill.engine.names import same_name
 from skill.engine.outcome import Outcome, reply
 from skill.engine.prompts import context_reprompt, not_understood, prompt
 from skill.engine.state import Phase, State
-from skill.engine.words import plan_words, say, tonight
+from skill.engine.words import mark, plan_title, plan_words, say, tonight
 from skill.speech.timing import Pause
 
 LENGTHS = ("quick", "full")  # the plans a couple chooses between; the others are formats
@@ -34,10 +33,13 @@ def choose(state: State, plan_id: str) -> State:
 
 
 def start(state: State, ctx: Ctx, plan_id: str | None, welcome: bool = False) -> Outcome:
-    """Begin the plan named (the usual one when none is named)."""
+    """Begin the plan named (the usual one when none is named); a format says its name and
+    length first, since the couple may not know it."""
     if plan_id is None or plan_id in LENGTHS:
         return beats.begin(choose(state, plan_id) if plan_id else state, ctx, welcome=welcome)
-    return beats.begin(state, ctx, plan=plan_id, welcome=welcome)
+    named = plan_words(ctx.content, plan_id, state.turn_seconds)
+    lead = say(ctx, state, "plan_changed", plan=named)
+    return beats.begin(state, ctx, plan=plan_id, welcome=welcome, lead=lead)
 
 
 def unknown_length(state: State, ctx: Ctx) -> Outcome:
@@ -125,7 +127,6 @@ def unhold(state: State) -> State | None:
             question=question,
             started=int(started),
             held=(),
-            said=(),
         )
     except ValueError:
         return None
@@ -144,7 +145,7 @@ def is_stale(state: State, now: datetime) -> bool:
 
 def resumed_lead(state: State, ctx: Ctx) -> str:
     where = beats.where(state, plans.current(state, ctx.content))
-    return say(ctx, state, "resuming", where=where)
+    return say(ctx, state, "resuming", optional=True, where=where)
 
 
 def return_to_beat(state: State, event: Event, ctx: Ctx) -> Outcome:
@@ -152,7 +153,7 @@ def return_to_beat(state: State, event: Event, ctx: Ctx) -> Outcome:
     if is_stale(state, ctx.now):
         return beats.begin(state, ctx, welcome=True)
     first, second = state.names
-    welcome = say(ctx, state, "welcome_back", first=first, second=second)
+    welcome = say(ctx, state, "welcome_back", optional=True, first=first, second=second)
     return beats.speak(state, ctx, [welcome, resumed_lead(state, ctx)], intro=False)
 
 
@@ -169,18 +170,19 @@ def more_time(state: State, event: Event, ctx: Ctx) -> Outcome:
     pos = plans.current(state, ctx.content)
     return reply(
         state,
-        say(ctx, state, "more_time"),
+        say(ctx, state, "more_time", optional=True),
         Pause(state.turn_seconds),
-        beats.ask_line(state, ctx),
+        beats.ready_again(state, ctx),
         reprompt=beats.turn_reprompt(state, ctx, pos),
     )
 
 
 def skip(state: State, event: Event, ctx: Ctx) -> Outcome:
     """A question beat draws another question for the same partner; any other beat passes."""
-    if plans.current(state, ctx.content).beat.source == Source.QUESTION:
-        state = draw_question(state, ctx.content)
-        return beats.speak(state, ctx, [say(ctx, state, "another_question")], intro=False)
+    pos = plans.current(state, ctx.content)
+    if pos.beat.source == Source.QUESTION:
+        state = mark(beats.next_question(state, ctx), ctx).replace(another=True)
+        return beats.speak(state, ctx, [], intro=False)
     return beats.advance(state, ctx, [say(ctx, state, "skipping")])
 
 
@@ -191,18 +193,26 @@ def switch(state: State, event: Event, ctx: Ctx) -> Outcome:
     current = plans.speaker(state, pos.beat)
     again = beats.turn_reprompt(state, ctx, pos)
     if current is None:
-        both = say(ctx, state, "switch_both")
-        return reply(state, both, beats.ask_line(state, ctx), reprompt=again)
+        both = say(ctx, state, "switch_both", optional=True)
+        return reply(state, both, beats.ready_again(state, ctx), reprompt=again)
     wanted = event.slots.get("partner")
     if wanted and same_name(wanted.strip(), current):
-        return reply(state, say(ctx, state, "already_their_turn", name=current), reprompt=again)
+        return reply(
+            state,
+            say(ctx, state, "already_their_turn", optional=True, name=current),
+            reprompt=again,
+        )
     other = plans.listener(state, pos.beat) or ""
     before = plans.previous(state, content)
     if before is not None and plans.speaker(state, before.beat) == other:
         # The other partner just had a turn: a swap would give them two in a row.
-        alternate = say(ctx, state, "turns_alternate", name=other, speaker=current)
-        return reply(state, alternate, beats.ask_line(state, ctx), reprompt=again)
-    state = state.replace(swapped=not state.swapped)
+        alternate = say(ctx, state, "turns_alternate", optional=True, name=other, speaker=current)
+        return reply(state, alternate, beats.ready_again(state, ctx), reprompt=again)
+    here = state.step * 64 + state.beat + 1
+    if state.switched_at == here:  # once per turn: no back and forth on one prompt
+        once = say(ctx, state, "switch_once", optional=True, speaker=current)
+        return reply(state, once, beats.ready_again(state, ctx), reprompt=again)
+    state = mark(state.replace(swapped=not state.swapped, switched_at=here), ctx)
     return beats.speak(state, ctx, [say(ctx, state, "switching")], intro=False)
 
 
@@ -219,25 +229,36 @@ def change_length(state: State, length: str, ctx: Ctx) -> Outcome:
         if paused and opens_with_pause and plans.position(state, content, 1, 0) is not None:
             state = beats.enter(state, ctx, 1, 0)
             return beats.speak(
-                state, ctx, [say(ctx, state, "plan_changed_after_pause", plan=title)]
+                state, ctx, [say(ctx, state, "plan_changed_after_pause", optional=True, plan=title)]
             )
         state = beats.enter(state, ctx, 0, 0)
-        return beats.speak(state, ctx, [say(ctx, state, "plan_changed", plan=title)])
+        return beats.speak(state, ctx, [say(ctx, state, "plan_changed", optional=True, plan=title)])
     pos = plans.current(state, content)
-    later = "length_later" if length in LENGTHS else "format_later"
+    if length in LENGTHS:
+        later = say(ctx, state, "length_later", optional=True, plan=title)
+    else:
+        later = say(ctx, state, "format_later", optional=True, plan=plan_title(content, length))
     return reply(
         state,
-        say(ctx, state, later, plan=title),
-        beats.ask_line(state, ctx),
+        later,
+        resumed_lead(state, ctx),
+        beats.ready_again(state, ctx),
         reprompt=beats.turn_reprompt(state, ctx, pos),
     )
 
 
 def start_during_beat(state: State, event: Event, ctx: Ctx) -> Outcome:
+    """ "Start our check-in" when one is under way: where they are, not the beat again."""
     length = chosen_length(event, ctx)
     if length and length != state.plan:
         return change_length(state, length, ctx)
-    return beats.speak(state, ctx, [say(ctx, state, "already_started")])
+    return reply(
+        state,
+        say(ctx, state, "already_started", optional=True),
+        resumed_lead(state, ctx),
+        beats.ready_again(state, ctx),
+        reprompt=context_reprompt(state, ctx),
+    )
 
 
 def length_during_beat(state: State, event: Event, ctx: Ctx) -> Outcome:
@@ -248,7 +269,8 @@ def length_during_beat(state: State, event: Event, ctx: Ctx) -> Outcome:
 
 
 def start_over(state: State, event: Event, ctx: Ctx) -> Outcome:
-    state = beats.enter(state.replace(swapped=False), ctx, 0, 0)
+    # From the top, as asked: the words start afresh too.
+    state = beats.enter(state.replace(swapped=False, said="", said_mark=0), ctx, 0, 0)
     return beats.speak(state, ctx, [say(ctx, state, "start_over")])
 
 
@@ -277,7 +299,7 @@ def again_tonight(state: State, event: Event, ctx: Ctx) -> Outcome:
     """Another check-in after the last one finished (the length named is kept); after a
     single exercise, "resume" (or a launch) goes back to the check-in it set aside."""
     held = unhold(state) if state.held else None
-    resuming = event.kind in (EventKind.RESUME, EventKind.LAUNCH)
+    resuming = event.kind in (EventKind.RESUME, EventKind.LAUNCH, EventKind.NEXT, EventKind.YES)
     if held is not None and resuming and not is_stale(state, ctx.now):
         return resume_beat(held, event, ctx)
     state = state.replace(held=())

@@ -2,9 +2,10 @@
 
 Within one check-in no variant is said again until its phrase has used them all, and then
 not the one said last: hand-offs rotate, and a partner never hears the same prompt twice.
-The memory is the state's `said`: tokens "<position>:<id>" for the variants said so far.
-A variant said at the current position does not count against it, so the same moment
-always says the same words ("repeat"), and choices stay deterministic: seeded, no clock."""
+The memory is the state's `said`: the ids of the variants said so far, in order, and
+`said_mark`, how many of them came before the current beat began: the beat's own lines
+avoid only those, so the same moment always says the same words ("repeat"). Choices stay
+deterministic: seeded, no clock."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from skill.content.rules import DEFAULT_TURN_SECONDS
 from skill.engine.context import Ctx
 from skill.engine.state import Phase, State
 
-DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
-KEEP_SAID = 40  # tokens kept: more than one full check-in says lines that matter
+ID_CHARS = 4
+KEEP_SAID = 120  # ids kept: more than a full check-in says, a few hundred bytes stored
 NUMBERS = (
     *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
     *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
@@ -28,52 +29,78 @@ TENS = {2: "twenty", 3: "thirty", 4: "forty", 5: "fifty", 6: "sixty"}
 MINUTE_WORDS = {1: "one minute", 2: "two minute", 3: "three minute"}
 
 
-def position(state: State) -> str:
-    """Where in the check-in a line is said: two characters, step and beat."""
-    return DIGITS[min(state.step, 35)] + DIGITS[min(state.beat, 35)]
-
-
 def token_id(tag: str, index: int) -> str:
-    return f"{zlib.crc32(f'{tag}#{index}'.encode()) & 0xFFFFFF:06x}"
+    """A variant's id in the memory: four hex digits (a rare clash only costs variety)."""
+    return f"{zlib.crc32(f'{tag}#{index}'.encode()) & 0xFFFF:04x}"
 
 
-def choose(ctx: Ctx, state: State, variants: Sequence[str], tag: str) -> str:
-    """One of `variants`, avoiding those said elsewhere in this check-in."""
+def said_ids(state: State) -> list[str]:
+    return [state.said[i : i + ID_CHARS] for i in range(0, len(state.said), ID_CHARS)]
+
+
+def mark(state: State, ctx: Ctx) -> State:
+    """The state with its beat's mark set here: the lines of the beat about to be spoken
+    avoid everything said so far, and keep those words when said again ("repeat")."""
+    return state.replace(said_mark=len(said_ids(state)) + len(ctx.spoken))
+
+
+def choose(
+    ctx: Ctx,
+    state: State,
+    variants: Sequence[str],
+    tag: str,
+    beat: bool = False,
+    optional: bool = False,
+) -> str:
+    """One of `variants`, avoiding those said before in this check-in. A beat's own lines
+    (beat=True) avoid only what was said before the beat began, so saying the beat again
+    says the same words. An optional line whose variants have all been said is left out
+    (empty), rather than said again."""
     if not variants:
         return ""
-    here = position(state)
     ids = [token_id(tag, i) for i in range(len(variants))]
-    elsewhere = set()
-    last = None
+    history: list[str] = []
     if state.phase == Phase.BEAT:
-        for token in (*state.said, *ctx.spoken):
-            where, _, said_id = token.partition(":")
-            if said_id in ids:
-                last = said_id
-                if where != here:
-                    elsewhere.add(said_id)
-    fresh = [i for i, id_ in enumerate(ids) if id_ not in elsewhere]
-    if not fresh:  # all said: start the round again, but never with the one said last
-        fresh = [i for i, id_ in enumerate(ids) if id_ != last] or list(range(len(ids)))
-    digest = zlib.crc32(repr((state.seed, state.started, state.step, state.beat, tag)).encode())
-    index = fresh[digest % len(fresh)]
-    if state.phase == Phase.BEAT:
-        ctx.spoken.append(f"{here}:{ids[index]}")
+        history = said_ids(state)
+        history = history[: state.said_mark] if beat else history + ctx.spoken
+    else:
+        history = list(ctx.spoken)
+    mine = [i for i in history if i in ids]
+    fresh = [i for i, id_ in enumerate(ids) if id_ not in mine]
+    if not fresh and optional:
+        return ""
+    if fresh:
+        digest = zlib.crc32(repr((state.seed, state.started, state.step, state.beat, tag)).encode())
+        index = fresh[digest % len(fresh)]
+    else:  # all said: the one said longest ago, so the round goes on in the same order
+        index = min(range(len(ids)), key=lambda i: len(mine) - mine[::-1].index(ids[i]))
+    ctx.spoken.append(ids[index])  # kept only if the answer leaves the couple in a check-in
     return variants[index]
 
 
-def say(ctx: Ctx, state: State, key: str, **values: str) -> str:
-    return choose(ctx, state, ctx.content.phrases[key], key).format(**values)
+def heard_before(ctx: Ctx, state: State, key: str) -> bool:
+    """Whether any variant of the phrase was said before this beat began."""
+    ids = {token_id(key, i) for i in range(len(ctx.content.phrases[key]))}
+    return any(i in ids for i in said_ids(state)[: state.said_mark])
+
+
+def say(
+    ctx: Ctx, state: State, key: str, beat: bool = False, optional: bool = False, **values: str
+) -> str:
+    """A phrase, filled in; a sentence that starts with a filled-in word gets its capital.
+    Optional: what an answer given in place may leave out once every variant was said."""
+    text = choose(ctx, state, ctx.content.phrases[key], key, beat, optional).format(**values)
+    return text[:1].upper() + text[1:]
 
 
 def remember(state: State, spoken: list[str]) -> State:
-    """The state with this request's lines added to the check-in's memory."""
-    if state.phase != Phase.BEAT:
+    """The state with this request's lines added to the check-in's memory (the oldest go
+    first when it is full)."""
+    if state.phase != Phase.BEAT or not spoken:
         return state
-    new = [t for t in dict.fromkeys(spoken) if t not in state.said]
-    if not new:
-        return state
-    return state.replace(said=(*state.said, *new)[-KEEP_SAID:])
+    ids = said_ids(state) + spoken
+    dropped = max(0, len(ids) - KEEP_SAID)
+    return state.replace(said="".join(ids[dropped:]), said_mark=max(0, state.said_mark - dropped))
 
 
 def number_words(n: int) -> str:
@@ -85,6 +112,10 @@ def number_words(n: int) -> str:
     return str(n)
 
 
+def plan_title(content: Content, plan_id: str) -> str:
+    return (content.plans.get(plan_id) or content.plans["quick"]).title
+
+
 def plan_words(content: Content, plan_id: str, turn_seconds: int) -> str:
     """A plan as it is announced: "a full check-in, about fifteen minutes", and with other
     turns than the default, its length with them ("about twenty minutes with longer turns")."""
@@ -92,8 +123,6 @@ def plan_words(content: Content, plan_id: str, turn_seconds: int) -> str:
     if turn_seconds == DEFAULT_TURN_SECONDS:
         return f"{plan.title}, about {number_words(plan.minutes)} minutes"
     minutes = plan_minutes(content, plan, turn_seconds)
-    if minutes >= 10:
-        minutes = 5 * round(minutes / 5)
     turns = "longer" if turn_seconds > DEFAULT_TURN_SECONDS else "shorter"
     return f"{plan.title}, about {number_words(minutes)} minutes with {turns} turns"
 
