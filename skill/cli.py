@@ -50,7 +50,7 @@ def create_table(args: argparse.Namespace) -> int:
 def chat(args: argparse.Namespace) -> int:
     from skill.console.chat import run
 
-    return run(user=args.user, db=str(args.db), voice=args.speak)
+    return run(user=args.user, db=str(args.db), voice=args.speak, screen=args.screen)
 
 
 NO_VERIFY_WARNING = "Alexa request verification is OFF: development only"
@@ -117,6 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--db", default=default_db_path(), help="SQLite file (default: $CHECKIN_DB)")
     p.add_argument("--speak", action="store_true", help="also speak with espeak-ng")
+    p.add_argument(
+        "--screen",
+        action="store_true",
+        help="an Echo Show: print the screen under each answer; type [Next] to touch a button",
+    )
     p.set_defaults(run=chat)
 
     p = commands.add_parser("lint-content", help="validate the exercise and question files")

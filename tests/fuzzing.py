@@ -23,11 +23,15 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from skill.apl.screen import Button
 from skill.console.envelopes import (
     Session,
     intent_request,
     launch_request,
+    screen_error,
     session_ended_request,
+    user_event,
+    with_screen,
 )
 from skill.console.matcher import ER_SUCCESS_MATCH, ER_SUCCESS_NO_MATCH, SlotValue
 from skill.store.base import household_key
@@ -112,6 +116,14 @@ def launch() -> Build:
     return lambda session, now: launch_request(session, now)
 
 
+def touch(arguments: list[Any]) -> Build:
+    return lambda session, now: with_screen(user_event(session, arguments, now))
+
+
+def screen_trouble() -> Build:
+    return lambda session, now: with_screen(screen_error(session, now))
+
+
 def session_ended(reason: str) -> Build:
     error = {"type": "INTERNAL_SERVICE_ERROR", "message": "An error"} if reason == "ERROR" else None
     return lambda session, now: session_ended_request(session, reason, error, now)
@@ -130,6 +142,10 @@ def model_requests(unknown_intent: str = "OrderPizzaIntent") -> list[Ask]:
             label = ", ".join(f"{slot}={value.value}" for slot, value in filled.items())
             asks.append(Ask(f"{intent}({label})", say(intent, filled)))
     asks.append(Ask("LaunchRequest", launch()))
+    for button in Button:
+        asks.append(Ask(f"UserEvent({button})", touch(["button", button.value])))
+    asks.append(Ask("UserEvent(unknown arguments)", touch(["slider", 7])))
+    asks.append(Ask("APL RuntimeError", screen_trouble(), True))
     for reason in SESSION_END_REASONS:
         asks.append(Ask(f"SessionEndedRequest({reason})", session_ended(reason), True))
     assert unknown_intent not in INTENTS
@@ -382,7 +398,7 @@ def explore(rig: SqliteRig, now: datetime) -> list[Snapshot]:
         parsed = State.from_dict(state)
         return plans.current(parsed, content).exercise.id
 
-    quick_id, full_id = (value_id for value_id, _ in SLOT_TYPE_VALUES["CheckInLength"])
+    quick_id, full_id = "quick", "full"
     length = {
         value_id: {"length": custom_slot("length", "CheckInLength", value_id, spoken)}
         for value_id, spoken in SLOT_TYPE_VALUES["CheckInLength"]
@@ -417,6 +433,12 @@ def explore(rig: SqliteRig, now: datetime) -> list[Snapshot]:
         rig, full1_done, "quick, second", say("StartCheckInIntent", length[quick_id]), title
     )
     states += [*quick1, *full2, *full1, *quick2, quick1_done, full2_done]
+    # Each format (a plan for tonight only), with each of its closings.
+    for plan_id in (value_id for value_id in length if value_id not in (quick_id, full_id)):
+        ask = say("StartCheckInIntent", length[plan_id])
+        first, _ = walk_plan(rig, ready, f"{plan_id}, first", ask, title)
+        second, _ = walk_plan(rig, quick1_done, f"{plan_id}, after quick", ask, title)
+        states += [*first, *second]
 
     singles_done = []
     for exercise_id, spoken in SLOT_TYPE_VALUES["ExerciseName"]:
@@ -559,6 +581,8 @@ JSON_VALUES = st.recursive(
     ),
     max_leaves=10,
 )
+# Request types the skill answers without speech. (An APL UserEvent is a touch on the screen:
+# it is answered like the voice command it stands for, in words.)
 KNOWN_OTHER_TYPES = (
     "AlexaSkillEvent.SkillEnabled",
     "AlexaSkillEvent.SkillDisabled",
@@ -566,7 +590,6 @@ KNOWN_OTHER_TYPES = (
     "AudioPlayer.PlaybackStopped",
     "PlaybackController.PlayCommandIssued",
     "System.ExceptionEncountered",
-    "Alexa.Presentation.APL.UserEvent",
     "Display.ElementSelected",
     "CanFulfillIntentRequest",
     "Messaging.MessageReceived",

@@ -22,9 +22,11 @@ from ask_sdk_model import Response
 from skill.alexa.household import Household
 from skill.alexa.intents import INTENT_EVENTS, slot_values
 from skill.alexa.requestlog import RequestLog
+from skill.apl.screen import TOKEN, Button, Screen, button_event, datasource, document, supports_apl
+from skill.apl.view import screen_for
 from skill.content.loader import default_content
 from skill.content.model import Content
-from skill.engine.events import Event
+from skill.engine.events import Event, EventKind
 from skill.engine.variants import pick
 from skill.speech.ssml import to_ssml
 from skill.store.base import Store
@@ -32,6 +34,15 @@ from skill.store.base import Store
 log = logging.getLogger("checkin")
 
 
+USER_EVENT = "Alexa.Presentation.APL.UserEvent"
+RUNTIME_ERROR = "Alexa.Presentation.APL.RuntimeError"
+BUTTON_EVENTS = {
+    Button.NEXT: EventKind.NEXT,
+    Button.SKIP: EventKind.SKIP,
+    Button.SWITCH: EventKind.SWITCH,
+    Button.PAUSE: EventKind.PAUSE,
+    Button.REPEAT: EventKind.REPEAT,
+}
 LOG_FIELDS = "log_fields"  # request attribute: what the handler adds to the log line
 STARTED = "started"  # request attribute: when the request reached the skill
 
@@ -89,6 +100,9 @@ class EventHandler(AbstractRequestHandler):
             builder.set_should_end_session(True)
         else:
             builder.ask(to_ssml((reply.reprompt or "",)))
+        if supports_apl(handler_input):
+            screen = screen_for(outcome.state, reply, self.content, event.kind)
+            builder.add_directive(render_document(screen))
         request = handler_input.request_envelope.request
         note(
             handler_input,
@@ -118,6 +132,40 @@ class IntentHandler(EventHandler):
         intent = handler_input.request_envelope.request.intent
         kind = INTENT_EVENTS.get(intent.name, "fallback")
         return Event(kind, slot_values(intent) if kind != "fallback" else {})
+
+
+class TouchHandler(EventHandler):
+    """A button on the screen: the same engine event as the voice command it stands for, so
+    the engine never knows which was used."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type(USER_EVENT)(handler_input)
+
+    def event(self, handler_input: HandlerInput) -> Event:
+        button = button_event(getattr(handler_input.request_envelope.request, "arguments", None))
+        return Event(BUTTON_EVENTS[button] if button else EventKind.FALLBACK)
+
+
+class ScreenErrorHandler(AbstractRequestHandler):
+    """The device could not show the document: logged (the error types only), never a break
+    in the conversation. No speech answers it."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_request_type(RUNTIME_ERROR)(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        errors = getattr(handler_input.request_envelope.request, "errors", None) or []
+        kinds = sorted({str(getattr(e, "object_type", None) or type(e).__name__) for e in errors})
+        note(handler_input, outcome="screen_error", errors=kinds)
+        return handler_input.response_builder.response
+
+
+def render_document(screen: Screen) -> Any:
+    """The RenderDocument directive for a screen: the document is built once per process,
+    only the datasource changes."""
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
+    return RenderDocumentDirective(token=TOKEN, document=document(), datasources=datasource(screen))
 
 
 class SessionEndedHandler(AbstractRequestHandler):
@@ -186,8 +234,9 @@ def skill_builder(
     builder = CustomSkillBuilder()
     if skill_id:
         builder.skill_id = skill_id
-    for handler in (LaunchHandler, IntentHandler, SessionEndedHandler):
+    for handler in (LaunchHandler, IntentHandler, TouchHandler, SessionEndedHandler):
         builder.add_request_handler(handler(store, content))
+    builder.add_request_handler(ScreenErrorHandler())
     builder.add_request_handler(UnknownRequestHandler())
     builder.add_exception_handler(RecoverInWords(content, request_log))
     builder.add_global_request_interceptor(StartClock())

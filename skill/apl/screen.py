@@ -162,6 +162,26 @@ def datasource(screen: Screen) -> dict[str, Any]:
     }
 
 
+def from_datasource(sources: Mapping[str, Any]) -> Screen:
+    """The Screen a datasource was made from (for the console and tests, which read it back
+    out of a response)."""
+    data = sources[DATASOURCE]
+    breathing = None
+    if data["breathing"]:
+        breathing = Breathing(data["breatheInMs"] / 1000, data["breatheOutMs"] / 1000)
+    return Screen(
+        title=data["title"],
+        place=data["place"],
+        speaker=data["speaker"] or None,
+        text=data["text"],
+        countdown_start_ms=data["countdownStartMs"],
+        countdown_ms=data["countdownMs"],
+        breathing=breathing,
+        history=data["history"] or None,
+        buttons=tuple(Button(b["id"]) for b in data["buttons"]),
+    )
+
+
 def render_directive(screen: Screen, token: str = TOKEN) -> dict[str, Any]:
     """An Alexa.Presentation.APL.RenderDocument directive as a plain dict."""
     return {

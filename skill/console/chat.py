@@ -9,6 +9,7 @@ from typing import TextIO
 
 from skill.alexa.requestlog import RequestLog
 from skill.alexa.skill import skill_builder
+from skill.apl.screen import text_view, typed_button
 from skill.console.device import Device, Turn
 from skill.content.loader import default_content
 from skill.engine.conversation import describe
@@ -20,6 +21,9 @@ Try: Alexa, start our check-in
 An empty line is silence (twice ends the session, as on a device). Ctrl-D or 'quit' leaves.
 Alexa's silences are shown as [pause 10s]; nothing waits them out here.
 """
+
+
+SCREEN_BANNER = "An Echo Show: its screen is shown under each answer. Type [Next] to touch.\n"
 
 
 def status_line(turn: Turn) -> str:
@@ -41,11 +45,18 @@ def speak(ssml: str, out: TextIO) -> bool:
 
 
 def show(turn: Turn, out: TextIO, voice: bool) -> bool:
-    """Print (and maybe speak) one answer; returns whether to keep speaking."""
+    """Print (and maybe speak) one answer, and the screen when there is one; returns whether
+    to keep speaking."""
     print(f"Alexa: {turn.speech}", file=out)
     status = status_line(turn)
     if status:
         print(f"       {status}", file=out)
+    screen = turn.screen
+    if screen is not None:
+        framed = text_view(screen).splitlines()
+        print("       +-- screen --", file=out)
+        for line in framed:
+            print(f"       | {line}", file=out)
     if turn.ended:
         again = "resume" if turn.state.get("phase") == "beat" else "start"
         print(f"       (the session has ended; say 'Alexa, {again} our check-in')", file=out)
@@ -55,14 +66,20 @@ def show(turn: Turn, out: TextIO, voice: bool) -> bool:
 
 
 def run(
-    user: str, db: str, voice: bool, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
+    user: str,
+    db: str,
+    voice: bool,
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+    screen: bool = False,
 ) -> int:
     if voice and not shutil.which("espeak-ng"):
         print("(--speak needs espeak-ng: apt-get install espeak-ng; showing text only)", file=out)
         voice = False
     quiet = RequestLog(enabled=False)  # operators' log lines have no place in a conversation
-    device = Device(skill_builder(SqliteStore(db), request_log=quiet).lambda_handler(), user)
-    print(BANNER, file=out)
+    handler = skill_builder(SqliteStore(db), request_log=quiet).lambda_handler()
+    device = Device(handler, user, screen=screen)
+    print(BANNER + (SCREEN_BANNER if screen else ""), file=out)
     last: Turn | None = None
     while True:
         print("You: ", end="", file=out, flush=True)
@@ -80,5 +97,6 @@ def run(
             else:
                 print("       (no answer: the microphone closed; your place is saved)", file=out)
             continue
-        last = device.hear(line.strip())
+        button = typed_button(line) if screen else None
+        last = device.touch(button.value) if button else device.hear(line.strip())
         voice = show(last, out, voice)

@@ -15,7 +15,14 @@ from importlib.resources import files
 from typing import Any
 
 from skill.alexa.household import session_state
-from skill.console.envelopes import Session, from_match, launch_request, session_ended_request
+from skill.apl.screen import RENDER_DOCUMENT, Screen, from_datasource
+from skill.console.envelopes import (
+    Session,
+    from_match,
+    launch_request,
+    session_ended_request,
+    user_event,
+)
 from skill.console.matcher import UtteranceMatcher
 from skill.speech.ssml import ssml_to_text
 
@@ -62,6 +69,14 @@ class Turn:
         return session_state(attributes) if "state" in attributes else {}
 
     @property
+    def screen(self) -> Screen | None:
+        """What an Echo Show shows after this answer (None: no RenderDocument)."""
+        for directive in (self.response.get("response") or {}).get("directives") or []:
+            if directive.get("type") == RENDER_DOCUMENT:
+                return from_datasource(directive["datasources"])
+        return None
+
+    @property
     def intent(self) -> str:
         request = self.request["request"]
         return request.get("intent", {}).get("name") or request["type"]
@@ -75,6 +90,7 @@ class Device:
         device_id: str = "amzn1.ask.device.console",
         matcher: UtteranceMatcher | None = None,
         clock: Callable[[], datetime] | None = None,
+        screen: bool = False,
     ) -> None:
         self.handler = handler
         self.user_id = user_id
@@ -83,13 +99,14 @@ class Device:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.session: Session | None = None
         self.silences = 0
+        self.screen = screen  # an Echo Show: requests say it renders APL
 
     @property
     def in_session(self) -> bool:
         return self.session is not None and not self.session.ended
 
     def new_session(self) -> Session:
-        self.session = Session(user_id=self.user_id, device_id=self.device_id)
+        self.session = Session(user_id=self.user_id, device_id=self.device_id, screen=self.screen)
         self.silences = 0
         return self.session
 
@@ -113,6 +130,14 @@ class Device:
         self.silences = 0
         assert self.session is not None
         return self.send(from_match(self.session, self.matcher.match(rest), self.clock()))
+
+    def touch(self, button: str) -> Turn:
+        """A button on the screen ("next", "skip"...), in the open session (or a new one)."""
+        if not self.in_session:
+            self.new_session()
+        self.silences = 0
+        assert self.session is not None
+        return self.send(user_event(self.session, ["button", button], self.clock()))
 
     def silence(self) -> Turn | None:
         """Nobody answers. The first time Alexa reprompts; the second, the session ends."""

@@ -18,6 +18,20 @@ API_ENDPOINT = "https://api.amazonalexa.com"
 API_ACCESS_TOKEN = "console-token"
 
 
+APL_INTERFACE = "Alexa.Presentation.APL"
+SHOW_VIEWPORT: dict[str, Any] = {
+    "experiences": [{"canRotate": False, "canResize": False}],
+    "mode": "HUB",
+    "shape": "RECTANGLE",
+    "pixelWidth": 1280,
+    "pixelHeight": 800,
+    "dpi": 160,
+    "currentPixelWidth": 1280,
+    "currentPixelHeight": 800,
+    "touch": ["SINGLE"],
+}
+
+
 def _new_session_id() -> str:
     return "amzn1.echo-api.session." + uuid4().hex
 
@@ -34,6 +48,7 @@ class Session:
     attributes: dict[str, Any] = field(default_factory=dict)
     new: bool = True
     ended: bool = False
+    screen: bool = False  # an Echo Show: the device renders APL
 
     def absorb(self, response_envelope: dict[str, Any]) -> None:
         """Take in the skill's response: its sessionAttributes become the next request's
@@ -65,20 +80,26 @@ def _envelope(session: Session, request: dict[str, Any]) -> dict[str, Any]:
     }
     if session.attributes or not session.new:
         session_obj["attributes"] = copy.deepcopy(session.attributes)
-    return {
+    interfaces: dict[str, Any] = {}
+    if session.screen:
+        interfaces[APL_INTERFACE] = {"runtime": {"maxVersion": "2023.3"}}
+    envelope: dict[str, Any] = {
         "version": "1.0",
         "session": session_obj,
         "context": {
             "System": {
                 "application": dict(application),
                 "user": dict(user),
-                "device": {"deviceId": session.device_id, "supportedInterfaces": {}},
+                "device": {"deviceId": session.device_id, "supportedInterfaces": interfaces},
                 "apiEndpoint": API_ENDPOINT,
                 "apiAccessToken": API_ACCESS_TOKEN,
             }
         },
         "request": request,
     }
+    if session.screen:  # a medium Echo Show
+        envelope["context"]["Viewport"] = SHOW_VIEWPORT
+    return envelope
 
 
 def _request(session: Session, request_type: str, now: datetime | None) -> dict[str, Any]:
@@ -146,6 +167,40 @@ def session_ended_request(
     if error is not None:
         request["error"] = {"type": error["type"], "message": error.get("message", "")}
     return _envelope(session, request)
+
+
+def user_event(
+    session: Session, arguments: list[Any], now: datetime | None = None
+) -> dict[str, Any]:
+    """A touch on the screen: an APL UserEvent carrying the SendEvent's arguments."""
+    request = _request(session, "Alexa.Presentation.APL.UserEvent", now)
+    request.update(token="our-checkin", arguments=list(arguments), source={"type": "TouchWrapper"})
+    return _envelope(session, request)
+
+
+def screen_error(session: Session, now: datetime | None = None) -> dict[str, Any]:
+    """The device could not render the document: an APL RuntimeError."""
+    request = _request(session, "Alexa.Presentation.APL.RuntimeError", now)
+    request.update(
+        token="our-checkin",
+        errors=[
+            {
+                "type": "LIST_ERROR",
+                "reason": "INVALID_DATASOURCE",
+                "message": "the device could not read the data",
+                "token": "our-checkin",
+            }
+        ],
+    )
+    return _envelope(session, request)
+
+
+def with_screen(envelope: dict[str, Any]) -> dict[str, Any]:
+    """The same request from an Echo Show (for tests that build envelopes by hand)."""
+    system = envelope["context"]["System"]
+    system["device"]["supportedInterfaces"][APL_INTERFACE] = {"runtime": {"maxVersion": "2023.3"}}
+    envelope["context"]["Viewport"] = SHOW_VIEWPORT
+    return envelope
 
 
 def from_match(
