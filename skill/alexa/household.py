@@ -56,6 +56,12 @@ def request_time(handler_input: HandlerInput) -> datetime:
     return datetime.now(UTC)
 
 
+def request_locale(handler_input: HandlerInput) -> str:
+    """The request's locale ("en-GB"); en-US when a request carries none."""
+    locale = getattr(handler_input.request_envelope.request, "locale", None)
+    return locale if isinstance(locale, str) and locale else "en-US"
+
+
 def user_id(handler_input: HandlerInput) -> str:
     envelope = handler_input.request_envelope
     system = getattr(getattr(envelope, "context", None), "system", None)
@@ -122,6 +128,7 @@ class Household:
         self.content = content
         self.key = household_key(user_id(handler_input))
         self.now = request_time(handler_input)
+        self.locale = request_locale(handler_input)
         self.writer = writer_token(handler_input)
 
     def run(self, event: Event) -> tuple[Outcome, Loaded]:
@@ -132,7 +139,7 @@ class Household:
         loaded = load(self.input, self.store)
         if loaded.unavailable:  # nothing to continue from, and nothing must be overwritten
             return self.say_only(loaded, "store_unreachable"), loaded
-        outcome = handle(loaded.state, event, self.now, self.content)
+        outcome = handle(loaded.state, event, self.now, self.content, self.locale)
         if outcome.forget:
             if not self.forget():
                 return self.say_only(loaded, "forget_failed"), loaded
@@ -182,7 +189,7 @@ class Household:
                         if record
                         else Loaded(State(), None)
                     )
-                    outcome = handle(loaded.state, event, self.now, self.content)
+                    outcome = handle(loaded.state, event, self.now, self.content, self.locale)
             except StoreUnavailable as error:
                 log_store_error("save", error)
                 break
