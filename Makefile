@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
 .PHONY: chat test bench fuzz lint lint-content clean build-CheckInFunction lambda-dependencies \
-	lambda-python lambda-bytecode check-template lambda-check
+	lambda-python lambda-bytecode check-template lambda-check espeak-ng
 
 $(STAMP): pyproject.toml bench/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,19 @@ $(NODE_STAMP): package.json package-lock.json
 chat: $(STAMP)
 	$(VENV)/bin/checkin chat
 
+# espeak-ng (a Debian package) speaks every line in tests: the spoken durations and the
+# read-aloud check. Installed when missing; where it cannot be (no root, no apt-get), those
+# tests skip and say why.
+espeak-ng:
+	@command -v espeak-ng >/dev/null 2>&1 || { \
+		command -v apt-get >/dev/null 2>&1 && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends espeak-ng \
+		>/dev/null; \
+	} || echo "WARNING: could not install espeak-ng (Debian package: needs root and apt-get);" \
+		"tests/test_spoken_durations.py and tests/test_read_aloud.py will skip" >&2
+
 ## test: the whole test suite: lint, content validator, pytest, template checks, Lambda build
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE_STAMP) espeak-ng
 	$(PY) -m ruff check .
 	$(VENV)/bin/checkin lint-content
 	$(MAKE) --no-print-directory check-template lambda-check
