@@ -105,6 +105,17 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def build_models(args: argparse.Namespace) -> int:
+    from skill.locales import LOCALES, SOURCE, write_models
+
+    changed = write_models()
+    for path in changed:
+        print(f"wrote {path}")
+    others = ", ".join(locale for locale in LOCALES if locale != SOURCE)
+    print(f"{others}: made from {SOURCE}.json ({len(changed)} changed)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="checkin", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -127,6 +138,11 @@ def main(argv: list[str] | None = None) -> int:
     p = commands.add_parser("lint-content", help="validate the exercise and question files")
     p.add_argument("directory", nargs="?", help="a content folder (default: the shipped one)")
     p.set_defaults(run=lint_content)
+
+    p = commands.add_parser(
+        "build-models", help="write the other locales' interaction models from en-US.json"
+    )
+    p.set_defaults(run=build_models)
 
     p = commands.add_parser("create-table", help="create the DynamoDB table (self-hosting)")
     p.add_argument("--table", help="the table name (default: $CHECKIN_TABLE)")
