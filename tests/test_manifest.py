@@ -23,8 +23,14 @@ def test_every_example_phrase_is_understood_by_the_model(matcher) -> None:
         assert kind == "launch" or matcher.match(rest) is not None, phrase
 
 
-def test_the_manifest_declares_no_permission_the_skill_does_not_use() -> None:
-    assert MANIFEST.get("permissions", []) == []
+def test_the_manifest_declares_exactly_the_permissions_the_skill_uses() -> None:
+    """Reminders only (issue 13): the weekly reminder asks for this scope by voice and by card,
+    and a declared permission the skill never asks for fails certification."""
+    from skill.reminders.consent import PERMISSION, ask_for_permission, permissions_card
+
+    assert MANIFEST.get("permissions", []) == [{"name": PERMISSION}]
+    assert ask_for_permission()["payload"]["permissionScope"] == PERMISSION
+    assert permissions_card()["permissions"] == [PERMISSION]
 
 
 def test_the_description_says_it_is_not_therapy() -> None:
