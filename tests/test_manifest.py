@@ -5,18 +5,53 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from skill.console.matcher import UtteranceMatcher
+from skill.locales import LOCALES
+from skill.speech.spelling import respell
+
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = json.loads((ROOT / "skill-package" / "skill.json").read_text())["manifest"]
 
 
-def test_the_package_model_is_the_one_the_tests_and_console_use() -> None:
-    packaged = ROOT / "skill-package" / "interactionModels" / "custom" / "en-US.json"
-    assert packaged.resolve() == (ROOT / "interaction_models" / "en-US.json").resolve()
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_package_model_is_the_one_the_tests_and_console_use(locale: str) -> None:
+    packaged = ROOT / "skill-package" / "interactionModels" / "custom" / f"{locale}.json"
+    assert packaged.resolve() == (ROOT / "interaction_models" / f"{locale}.json").resolve()
 
 
-def test_every_example_phrase_is_understood_by_the_model(matcher) -> None:
-    phrases = MANIFEST["publishingInformation"]["locales"]["en-US"]["examplePhrases"]
+def test_the_package_has_a_model_and_a_manifest_entry_for_every_locale_and_no_other() -> None:
+    packaged = ROOT / "skill-package" / "interactionModels" / "custom"
+    assert sorted(p.stem for p in packaged.glob("*.json")) == sorted(LOCALES)
+    assert sorted(MANIFEST["publishingInformation"]["locales"]) == sorted(LOCALES)
+    assert sorted(MANIFEST["privacyAndCompliance"]["locales"]) == sorted(LOCALES)
+    countries = {locale.split("-")[1] for locale in LOCALES}
+    assert set(MANIFEST["publishingInformation"]["distributionCountries"]) == countries
+    assert MANIFEST["publishingInformation"]["isAvailableWorldwide"] is False
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_locale_entry_is_complete_and_spelled_for_its_locale(locale: str) -> None:
+    entry = MANIFEST["publishingInformation"]["locales"][locale]
+    for key in ("name", "summary", "description", "examplePhrases", "keywords"):
+        assert entry.get(key), (locale, key)
+    assert entry["name"] == "Our Check-In"
+    assert len(entry["summary"]) <= 160 and len(entry["description"]) <= 4000
+    assert 1 <= len(entry["keywords"]) <= 30
+    for key in ("name", "summary", "description"):
+        assert entry[key] == respell(entry[key], locale), (locale, key)
+    privacy = MANIFEST["privacyAndCompliance"]["locales"][locale]
+    assert privacy["privacyPolicyUrl"].startswith("https://")
+    assert privacy["termsOfUseUrl"].startswith("https://")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_example_phrase_is_understood_by_the_model(locale: str) -> None:
+    matcher = UtteranceMatcher.from_file(ROOT / "interaction_models" / f"{locale}.json")
+    phrases = MANIFEST["publishingInformation"]["locales"][locale]["examplePhrases"]
     assert 1 <= len(phrases) <= 3
+    assert phrases[0].startswith("Alexa, ")
     for phrase in phrases:
         kind, rest = matcher.split_invocation(phrase)
         assert kind in ("launch", "oneshot"), phrase
@@ -33,8 +68,9 @@ def test_the_manifest_declares_exactly_the_permissions_the_skill_uses() -> None:
     assert permissions_card()["permissions"] == [PERMISSION]
 
 
-def test_the_description_says_it_is_not_therapy() -> None:
-    description = MANIFEST["publishingInformation"]["locales"]["en-US"]["description"]
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_description_says_it_is_not_therapy(locale: str) -> None:
+    description = MANIFEST["publishingInformation"]["locales"][locale]["description"]
     assert "not therapy" in description
     privacy = MANIFEST["privacyAndCompliance"]
     assert privacy["usesPersonalInfo"] is True  # first names are stored
