@@ -17,6 +17,7 @@ from skill.reminders.schedule import (
     format_when,
     parse_weekly,
     reminder_request,
+    say_when,
 )
 
 __all__ = [
@@ -33,4 +34,5 @@ __all__ = [
     "parse_weekly",
     "permissions_card",
     "reminder_request",
+    "say_when",
 ]

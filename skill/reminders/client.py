@@ -27,6 +27,7 @@ and the milliseconds: never names, spoken text, tokens or alert tokens.
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import threading
 import time
@@ -165,6 +166,27 @@ class DeadlineApiClient(DefaultApiClient):
         return response
 
 
+class ReminderSerializer(DefaultSerializer):
+    """The SDK's serializer, except that reminder answers stay plain JSON dicts.
+
+    ask-sdk-model 1.82.0 cannot deserialize any reminder that has alertInfo: AlertInfo names
+    its spokenInfo type as ask_sdk_model.services.reminder_management.alert_info_spoken_info,
+    a module that does not exist (the class lives in spoken_info.py), so get_reminder raises
+    SerializationException on every real answer (the same generator bug, other way round, as
+    alexa/alexa-apis-for-python#4). The service client still builds the URL, the headers and
+    the errors; only its models of our answers are skipped, and `Reminders` reads the JSON."""
+
+    PLAIN = (
+        "ask_sdk_model.services.reminder_management.get_reminder_response.GetReminderResponse",
+        "ask_sdk_model.services.reminder_management.reminder_response.ReminderResponse",
+    )
+
+    def deserialize(self, payload: str | None, obj_type: Any) -> Any:
+        if obj_type in self.PLAIN:
+            return json.loads(payload) if payload else None
+        return super().deserialize(payload, obj_type)
+
+
 # --- the Reminders edge -------------------------------------------------------------------------
 
 
@@ -202,7 +224,7 @@ class Reminders:
         self._spend_by = clock() + budget
         self._api = DeadlineApiClient(session)
         configuration = ApiConfiguration(
-            serializer=DefaultSerializer(),
+            serializer=ReminderSerializer(),
             api_client=self._api,
             authorization_value=api_access_token,
             api_endpoint=api_endpoint.rstrip("/"),
@@ -251,7 +273,7 @@ class Reminders:
 
         def post() -> Saved | Failure:
             answer = self._reminders.create_reminder(body)
-            token = _field(answer, "alert_token")
+            token = _field(answer, "alertToken")
             return Saved(token, zone) if token else Unavailable(self._api.last_status)
 
         return self._call("create", post)
@@ -264,14 +286,12 @@ class Reminders:
             if answer is None:
                 return Unavailable(self._api.last_status)
             trigger = _field(answer, "trigger")
-            rules = _field(_field(trigger, "recurrence"), "recurrence_rules") or []
-            status = _field(answer, "status")
-            status = str(getattr(status, "value", status) or "")
+            rules = _field(_field(trigger, "recurrence"), "recurrenceRules") or []
             return Reminder(
-                alert_token=_field(answer, "alert_token") or alert_token,
+                alert_token=_field(answer, "alertToken") or alert_token,
                 weekly=Weekly.from_rule(rules[0]) if len(rules) == 1 else None,
-                time_zone=_field(trigger, "time_zone_id"),
-                active=status == "ON",
+                time_zone=_field(trigger, "timeZoneId"),
+                active=_field(answer, "status") == "ON",
             )
 
         return self._call("get", read)
@@ -296,7 +316,7 @@ class Reminders:
 
         def put() -> Saved | Failure:
             answer = self._reminders.update_reminder(alert_token, body)
-            return Saved(_field(answer, "alert_token") or alert_token, zone)
+            return Saved(_field(answer, "alertToken") or alert_token, zone)
 
         return self._call("update", put)
 

@@ -31,6 +31,8 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from skill.speech.spelling import clock_time
+
 DEFAULT_LOCALE = "en-US"
 
 
@@ -246,19 +248,17 @@ def locales() -> tuple[str, ...]:
 
 
 def format_when(weekly: Weekly, locale: str | None) -> str:
-    """The day and time as the locale writes them: "Sunday at 8 PM" (en-US), "Sunday at
-    20:00" (en-GB), "Friday at 7:30 p.m." (en-CA). For cards, screens and short replies."""
-    data = _locale(locale)
-    hour, minute = weekly.hour, weekly.minute
-    if hour == 12 and minute == 0:
-        clock = data["noon"]
-    elif data["clock"] == "24h":
-        clock = f"{hour:02d}:{minute:02d}"
-    else:
-        twelve = hour % 12 or 12
-        half = data["am"] if hour < 12 else data["pm"]
-        clock = f"{twelve}:{minute:02d} {half}" if minute else f"{twelve} {half}"
+    """The day and time as the locale writes them, for cards and screens: "Sunday at 8:00 PM"
+    (en-US), "Sunday at 20:00" (en-GB). The clock is the skill's one per-locale clock table
+    (skill/content/spelling.toml, through skill.speech.spelling.clock_time)."""
+    clock = clock_time(weekly.hour, weekly.minute, _locale_name(locale), written=True)
     return f"{weekly.day.spoken} at {clock}"
+
+
+def say_when(weekly: Weekly, locale: str | None) -> str:
+    """The day and time as short speech: "Sunday at 8 p.m." (the 12-hour clock is said in
+    every English locale)."""
+    return f"{weekly.day.spoken} at {clock_time(weekly.hour, weekly.minute, _locale_name(locale))}"
 
 
 _ONES = [
