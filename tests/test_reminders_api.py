@@ -406,12 +406,16 @@ def test_plain_http_is_refused_by_the_sdk_client(api: HTTPServer) -> None:
     assert api.log == []
 
 
-def test_an_untrusted_certificate_is_refused(api: HTTPServer, monkeypatch) -> None:
-    monkeypatch.delenv("REQUESTS_CA_BUNDLE")
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(Path(__file__)))  # not our CA
+def test_a_certificate_from_another_ca_is_refused(
+    api: HTTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    other = tmp_path / "other-ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(other))
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(other))
     serve_zone(api)
 
     assert reminders(api).time_zone() == Unavailable(None)
+    assert api.log == []
 
 
 def test_logs_name_no_partner_no_text_no_token(
@@ -432,18 +436,29 @@ def test_logs_name_no_partner_no_text_no_token(
 
 
 def test_from_envelope_reads_the_request(api: HTTPServer) -> None:
+    from ask_sdk_core.serialize import DefaultSerializer
+
     serve_zone(api, "Australia/Sydney")
     envelope = {
+        "version": "1.0",
         "context": {
             "System": {
+                "application": {"applicationId": "skill"},
+                "user": {"userId": "u"},
                 "apiEndpoint": endpoint(api),
                 "apiAccessToken": TOKEN,
                 "device": {"deviceId": DEVICE, "supportedInterfaces": {}},
             }
-        }
+        },
+        "request": {"type": "LaunchRequest", "requestId": "r", "locale": "en-AU"},
     }
+    model = DefaultSerializer().deserialize(
+        json.dumps(envelope), "ask_sdk_model.request_envelope.RequestEnvelope"
+    )
 
     assert Reminders.from_envelope(envelope).time_zone() == "Australia/Sydney"
+    assert Reminders.from_envelope(model).time_zone() == "Australia/Sydney"
+    assert Reminders.from_envelope({"context": {"System": {}}}).time_zone() == Unavailable(None)
 
 
 # --- consent ----------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ Facts this module relies on (Alexa Reminders API reference, "Create a reminder" 
 - POST /v1/alerts/reminders takes requestTime, trigger, alertInfo.spokenInfo.content[] of
   {locale, text}, and pushNotification.status ENABLED|DISABLED.
 - trigger.type SCHEDULED_ABSOLUTE takes scheduledTime and recurrence times as local ISO 8601
-  *without* an offset ("2019-09-22T19:00:00.000"; with a Z the API answers
-  INVALID_TRIGGER_SCHEDULED_TIME_FORMAT), and timeZoneId, an IANA zone. Set timeZoneId, or the
+  *without* an offset ("2019-09-22T19:00:00.000"; developers report that a trailing Z is
+  refused as an invalid scheduled-time format), and timeZoneId, an IANA zone. Set timeZoneId, or the
   reminder may ring at the wrong time; it comes from the settings API, never from a guess.
 - recurrence.freq and recurrence.byDay are deprecated for recurrence.startDateTime,
   endDateTime and recurrenceRules[] (RFC 5545 rules like
