@@ -2,6 +2,9 @@
 through the Lambda handler.
 
 Matcher: every phrasing must resolve to its intent and slot values.
+Every locale (tests/corpus/README.md): its own model, and requests that carry its locale. A
+derived locale says every group through the handler, not every phrasing (Corpus.for_handler):
+the matchers hear them all.
 Lambda handler: a couple (one household per phrasing) is brought to the tagged phase by a
 simulated device, says the phrasing, and the handler must hear the right intent (its request
 log line names the intent and the engine event) and answer as a couple would expect: never the
@@ -73,6 +76,23 @@ def test_corpus_through_the_console_matcher(locale: str, pytestconfig: pytest.Co
     assert not missed, "\n".join(missed)
 
 
+def test_every_locale_has_a_corpus_with_its_own_words_and_helpline() -> None:
+    from skill.locales import LOCALES
+
+    assert locales() == sorted(LOCALES)
+    source = load("en-US")
+    for locale in LOCALES[1:]:
+        corpus = load(locale)
+        assert corpus.base == "en-US" and corpus.model.name == f"{locale}.json"
+        assert corpus.expect["hotline"] != source.expect["hotline"], locale
+        own = {p.text for p in corpus.phrases} - {p.text for p in source.phrases}
+        assert len(own) >= 5, (locale, own)
+        assert set(corpus.for_handler()) >= {p for p in corpus.phrases if p.text in own}
+        # every (phase, intent, behaviour) of en-US is still said through the handler
+        groups = {(p.phase, p.intent, p.behaviour) for p in source.phrases}
+        assert groups <= {(p.phase, p.intent, p.behaviour) for p in corpus.for_handler()}
+
+
 def test_the_corpus_is_big_and_covers_every_phase() -> None:
     for locale in locales():
         corpus = load(locale)
@@ -125,10 +145,14 @@ class Couples:
         self.clock = Clock(datetime(2026, 11, 23, 20, 0, tzinfo=UTC))
         self.count = 0
 
-    def device(self) -> Device:
+    def device(self, locale: str = "en-US") -> Device:
+        """A new household's Echo set to ``locale``: its requests carry that locale, and the
+        locale's interaction model hears what is said."""
         self.count += 1
         user = f"amzn1.ask.account.corpus-{self.count:04d}"
-        return Device(self.handler, user, "amzn1.ask.device.corpus", clock=self.clock)
+        return Device(
+            self.handler, user, "amzn1.ask.device.corpus", clock=self.clock, locale=locale
+        )
 
 
 def say(device: Device, line: str) -> tuple[Turn, list[dict[str, Any]]]:
@@ -178,8 +202,8 @@ def expected_phase(phase: str) -> str:
 
 def hear_all(corpus: Corpus, couples: Couples) -> list[Heard]:
     results = []
-    for phrase in corpus.phrases:
-        device = couples.device()
+    for phrase in corpus.for_handler():
+        device = couples.device(corpus.locale)
         try:
             before = bring_to(phrase.phase, device)
         except AssertionError as error:

@@ -68,11 +68,12 @@ def test_corpus_through_virtual_alexa(locale: str, pytestconfig: pytest.Config) 
     assert not missed, "\n".join(missed)
 
 
-def test_virtual_alexa_never_falls_back_to_a_bare_name_for_everyday_words() -> None:
+@pytest.mark.parametrize("locale", locales())
+def test_virtual_alexa_never_falls_back_to_a_bare_name_for_everyday_words(locale: str) -> None:
     """The trap of the issue: "what", "thank you", "how long is this" were a partner's name."""
-    model = ROOT / "interaction_models" / "en-US.json"
+    model = ROOT / "interaction_models" / f"{locale}.json"
     texts = ["what", "thank you", "hmm", "how long is this", "I don't want to", "full", "Priya"]
-    intents = [a["intent"] for a in through_virtual_alexa(model, "en-US", texts)]
+    intents = [a["intent"] for a in through_virtual_alexa(model, locale, texts)]
     assert intents == [
         "AMAZON.RepeatIntent",
         "AcknowledgeIntent",

@@ -91,11 +91,13 @@ class Device:
         matcher: UtteranceMatcher | None = None,
         clock: Callable[[], datetime] | None = None,
         screen: bool = False,
+        locale: str = "en-US",
     ) -> None:
         self.handler = handler
         self.user_id = user_id
         self.device_id = device_id
-        self.matcher = matcher or default_matcher()
+        self.locale = locale  # the device's language: its requests say it, its model hears
+        self.matcher = matcher or default_matcher(locale)
         self.clock = clock or (lambda: datetime.now(UTC))
         self.session: Session | None = None
         self.silences = 0
@@ -106,7 +108,9 @@ class Device:
         return self.session is not None and not self.session.ended
 
     def new_session(self) -> Session:
-        self.session = Session(user_id=self.user_id, device_id=self.device_id, screen=self.screen)
+        self.session = Session(
+            user_id=self.user_id, device_id=self.device_id, screen=self.screen, locale=self.locale
+        )
         self.silences = 0
         return self.session
 

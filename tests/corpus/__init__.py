@@ -1,4 +1,9 @@
-"""The everyday-speech corpora (one TOML file per locale; the shape is in README.md here)."""
+"""The everyday-speech corpora (one TOML file per locale; the shape is in README.md here).
+
+en-US.toml is whole; every other locale's file names it as its `base`: that locale's corpus
+is every group of en-US (each phrasing also in the locale's spelling, when that differs:
+"we need a counsellor"), then the locale's own groups (its everyday words), with the locale's
+own expectations (the helpline as it is spoken there)."""
 
 from __future__ import annotations
 
@@ -52,10 +57,17 @@ class Phrase:
     intent: str  # an intent name, or "LaunchRequest"
     slots: dict[str, str] = field(default_factory=dict)
     behaviour: str | None = None
+    #: said through the Lambda handler in a derived locale too: the locale's own phrasings,
+    #: its respellings, and the first two of every en-US group (see Corpus.for_handler)
+    spot: bool = True
 
     @property
     def label(self) -> str:
         return f"{self.locale}/{self.phase}: {self.text!r}"
+
+
+#: How many phrasings of each en-US group a derived locale says through the Lambda handler.
+SPOT_PER_GROUP = 2
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,14 @@ class Corpus:
     model: Path
     expect: dict[str, str]
     phrases: tuple[Phrase, ...]
+    base: str | None = None  # the corpus this one is derived from
+
+    def for_handler(self) -> tuple[Phrase, ...]:
+        """The phrasings said through the Lambda handler: all of a whole corpus; for a derived
+        one, every group still (the first SPOT_PER_GROUP phrasings of each en-US group: what
+        the skill does with an intent in a phase does not depend on the words that named
+        it), and every phrasing of its own or in its own spelling. The matchers hear all."""
+        return self.phrases if self.base is None else tuple(p for p in self.phrases if p.spot)
 
     def by_phase(self) -> Counter[str]:
         return Counter(p.phase for p in self.phrases)
@@ -73,25 +93,64 @@ def locales() -> list[str]:
     return sorted(path.stem for path in HERE.glob("*.toml"))
 
 
-def load(locale: str) -> Corpus:
+def _read(locale: str) -> dict[str, Any]:
     data = tomllib.loads((HERE / f"{locale}.toml").read_text(encoding="utf-8"))
     if data.get("locale") != locale:
         raise ValueError(f"{locale}.toml says locale = {data.get('locale')!r}")
+    return data
+
+
+def load(locale: str) -> Corpus:
+    data = _read(locale)
+    groups = list(data.get("group") or [])
+    expect = dict(data.get("expect") or {})
+    base_name = data.get("base")
+    if base_name is not None:
+        from skill.speech.spelling import respell
+
+        base = _read(base_name)
+        if base.get("base") is not None or data.get("phases"):
+            raise ValueError(f"{locale}.toml: a derived corpus takes its base's phases")
+        data = {**data, "phases": base["phases"]}
+        expect = {**(base.get("expect") or {}), **expect}
+        own = [{**group, "spot": "own"} for group in groups]
+        groups = [_respelled(group, locale, respell) for group in base["group"]] + own
     declared = set(data.get("phases") or {})
     if declared != set(PHASES):
         raise ValueError(f"{locale}.toml: phases {sorted(declared)} are not {list(PHASES)}")
     phrases: list[Phrase] = []
-    for group in data["group"]:
-        unknown = set(group) - {"phase", "intent", "slots", "behaviour", "phrases"}
+    for group in groups:
+        unknown = set(group) - {"phase", "intent", "slots", "behaviour", "phrases", "spot"}
         if unknown or group["phase"] not in PHASES:
             raise ValueError(f"{locale}.toml: bad group {group.get('phase')!r} {sorted(unknown)}")
         behaviour = group.get("behaviour")
         if behaviour is not None and behaviour not in BEHAVIOURS:
             raise ValueError(f"{locale}.toml: unknown behaviour {behaviour!r}")
-        for item in group["phrases"]:
+        spot = group.get("spot")  # "own", or the indexes of a base group's spots
+        for index, item in enumerate(group["phrases"]):
             text, slots = _phrase(item, group.get("slots") or {})
-            phrases.append(Phrase(locale, group["phase"], text, group["intent"], slots, behaviour))
-    return Corpus(locale, ROOT / data["model"], dict(data.get("expect") or {}), tuple(phrases))
+            chosen = spot is None or spot == "own" or index in spot
+            phrases.append(
+                Phrase(locale, group["phase"], text, group["intent"], slots, behaviour, chosen)
+            )
+    return Corpus(locale, ROOT / data["model"], expect, tuple(phrases), base_name)
+
+
+def _respelled(group: dict[str, Any], locale: str, respell: Callable[[str, str], str]) -> dict:
+    """A base group with each phrasing that the locale spells otherwise said both ways; its
+    spots: the first SPOT_PER_GROUP phrasings and every respelled one."""
+    phrases: list[str | dict[str, Any]] = []
+    spot: list[int] = []
+    for index, item in enumerate(group["phrases"]):
+        if index < SPOT_PER_GROUP:
+            spot.append(len(phrases))
+        phrases.append(item)
+        text = item if isinstance(item, str) else item["text"]
+        other = respell(text, locale)
+        if other != text:
+            spot.append(len(phrases))
+            phrases.append(other if isinstance(item, str) else {**item, "text": other})
+    return {**group, "phrases": phrases, "spot": spot}
 
 
 def _phrase(item: str | dict[str, Any], group_slots: dict[str, str]) -> tuple[str, dict[str, str]]:
