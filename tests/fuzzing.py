@@ -300,10 +300,13 @@ class SqliteRig:
     snapshot is restored by writing its record straight into the households table and by
     sending its session attributes."""
 
-    def __init__(self, handler: Handler, db_path: Path, user_id: str) -> None:
+    def __init__(
+        self, handler: Handler, db_path: Path, user_id: str, locale: str = "en-US"
+    ) -> None:
         self.handler = handler
         self.db_path = db_path
         self.user_id = user_id
+        self.locale = locale  # every request carries it, as a device set to it would
         self.key = household_key(user_id)
 
     def restore(self, snapshot: Snapshot) -> None:
@@ -332,6 +335,7 @@ class SqliteRig:
             device_id="amzn1.ask.device.matrix",
             attributes=copy.deepcopy(attributes) if attributes is not None else {},
             new=attributes is None,
+            locale=self.locale,
         )
         return build(session, snapshot.now)
 
