@@ -50,7 +50,9 @@ def create_table(args: argparse.Namespace) -> int:
 def chat(args: argparse.Namespace) -> int:
     from skill.console.chat import run
 
-    return run(user=args.user, db=str(args.db), voice=args.speak, screen=args.screen)
+    return run(
+        user=args.user, db=str(args.db), voice=args.speak, screen=args.screen, locale=args.locale
+    )
 
 
 NO_VERIFY_WARNING = "Alexa request verification is OFF: development only"
@@ -106,9 +108,11 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def build_models(args: argparse.Namespace) -> int:
-    from skill.locales import LOCALES, SOURCE, write_models
+    from pathlib import Path
 
-    changed = write_models()
+    from skill.locales import LOCALES, MODELS_DIR, SOURCE, write_models
+
+    changed = write_models(Path(args.directory) if args.directory else MODELS_DIR)
     for path in changed:
         print(f"wrote {path}")
     others = ", ".join(locale for locale in LOCALES if locale != SOURCE)
@@ -133,6 +137,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="an Echo Show: print the screen under each answer; type [Next] to touch a button",
     )
+    p.add_argument(
+        "--locale",
+        default="en-US",
+        choices=("en-US", "en-GB", "en-CA", "en-AU", "en-IN"),
+        help="the device's language: its interaction model and the requests' locale",
+    )
     p.set_defaults(run=chat)
 
     p = commands.add_parser("lint-content", help="validate the exercise and question files")
@@ -142,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     p = commands.add_parser(
         "build-models", help="write the other locales' interaction models from en-US.json"
     )
+    p.add_argument("directory", nargs="?", help="a models folder (default: the shipped one)")
     p.set_defaults(run=build_models)
 
     p = commands.add_parser("create-table", help="create the DynamoDB table (self-hosting)")
@@ -162,6 +173,10 @@ def main(argv: list[str] | None = None) -> int:
         help="serve without SKILL_ID, for any skill's requests (loopback development only)",
     )
     p.set_defaults(run=serve)
+
+    from skill.audio.commands import add_commands  # render-audio, publish-audio
+
+    add_commands(commands)
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")

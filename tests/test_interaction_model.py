@@ -391,3 +391,24 @@ def test_question_is_a_synonym_of_questions(model):
 def test_turn_time_ids_and_values(model):
     values = {v["id"]: v["name"]["value"] for v in model.types["TurnTime"]["values"]}
     assert values == {"longer": "longer", "shorter": "shorter"}
+
+
+def test_the_generator_writes_every_locale_once_and_refuses_unknown_names(tmp_path, capsys):
+    import shutil
+
+    from skill import cli
+    from skill.locales import write_models
+
+    for name in ("en-US.json", "locales.toml"):
+        shutil.copy(MODELS / name, tmp_path / name)
+    assert cli.main(["build-models", str(tmp_path)]) == 0  # the command the README names
+    assert "(4 changed)" in capsys.readouterr().out
+    assert write_models(tmp_path) == []  # nothing changed: nothing written
+    for locale in LOCALES[1:]:
+        assert (tmp_path / f"{locale}.json").read_bytes() == model_path(locale).read_bytes()
+    differences = (tmp_path / "locales.toml").read_text(encoding="utf-8")
+    (tmp_path / "locales.toml").write_text(
+        differences + "\n[locales.en-GB.samples.NoSuchIntent]\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="NoSuchIntent"):
+        write_models(tmp_path)

@@ -72,13 +72,14 @@ def run(
     stdin: TextIO = sys.stdin,
     out: TextIO = sys.stdout,
     screen: bool = False,
+    locale: str = "en-US",
 ) -> int:
     if voice and not shutil.which("espeak-ng"):
         print("(--speak needs espeak-ng: apt-get install espeak-ng; showing text only)", file=out)
         voice = False
     quiet = RequestLog(enabled=False)  # operators' log lines have no place in a conversation
     handler = skill_builder(SqliteStore(db), request_log=quiet).lambda_handler()
-    device = Device(handler, user, screen=screen)
+    device = Device(handler, user, screen=screen, locale=locale)
     print(BANNER + (SCREEN_BANNER if screen else ""), file=out)
     last: Turn | None = None
     while True:
