@@ -188,6 +188,7 @@ def measure(quick: bool = False, endpoint: str | None = None, runs: int | None =
     tag = uuid.uuid4().hex[:8]
     tables = {"skill": f"checkin-art-{tag}", "baseline": f"hello-art-{tag}"}
     with dynalite(endpoint) as url, tempfile.TemporaryDirectory() as tmp:
+        from skill.console.envelopes import Session
         from skill.store.table import create_table
 
         client = dynamo_client(url)
@@ -196,9 +197,11 @@ def measure(quick: bool = False, endpoint: str | None = None, runs: int | None =
         built = time.perf_counter()
         folders = build(python, Path(tmp) / "artifacts")
         build_s = time.perf_counter() - built
+        # As deployed: template.yaml gives the function its SKILL_ID (the events' skill).
+        skill_id = Session(user_id="").application_id
         envs = {
-            "skill": process_env(url, CHECKIN_TABLE=tables["skill"]),
-            "before": process_env(url, CHECKIN_TABLE=tables["skill"]),
+            "skill": process_env(url, CHECKIN_TABLE=tables["skill"], SKILL_ID=skill_id),
+            "before": process_env(url, CHECKIN_TABLE=tables["skill"], SKILL_ID=skill_id),
             "baseline": process_env(url, BASELINE_TABLE=tables["baseline"]),
         }
         before = {name: bytecode_files(folder) for name, folder in folders.items()}

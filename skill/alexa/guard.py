@@ -11,12 +11,10 @@ Alexa play an error to the couple); the web service answers them with a 400 and 
 
 from __future__ import annotations
 
-import json
-import logging
 from collections.abc import Callable
 from typing import Any
 
-log = logging.getLogger("checkin")
+from skill import oplog
 
 MAX_DEPTH = 32  # real Alexa requests nest about 8 deep; ours carry flat session attributes
 EMPTY_RESPONSE: dict[str, Any] = {"version": "1.0", "response": {}}
@@ -132,12 +130,12 @@ def guarded(
         except WrongSkill:
             raise
         except Refused as refused:
-            log.warning(json.dumps({"outcome": "rejected", "error": refused.reason}))
+            oplog.warning({"outcome": "rejected", "error": refused.reason})
             return dict(EMPTY_RESPONSE)
         try:
             return handler(event, context)
         except Exception as error:  # the SDK could not read or answer it: never a raise
-            log.error(json.dumps({"outcome": "error", "error": type(error).__name__}))
+            oplog.error({"outcome": "error", "error": type(error).__name__})
             return dict(EMPTY_RESPONSE)
 
     return lambda_handler

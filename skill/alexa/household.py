@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -18,6 +17,7 @@ from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 
+from skill import oplog
 from skill.content.model import Content
 from skill.engine.conversation import Outcome, handle
 from skill.engine.events import Event
@@ -29,14 +29,13 @@ from skill.store.base import Conflict, Store, StoreUnavailable, household_key
 from skill.store.config import CALL_DEADLINE, TURN_BUDGET_SECONDS
 from skill.store.deadline import turn_budget, turn_left
 
-log = logging.getLogger("checkin")
 MAX_CONFLICT_RETRIES = 3
 
 
 def log_store_error(operation: str, error: Exception) -> None:
     """The operation and the error's type only: never a key, a name or a state."""
     cause = str(error) or type(error.__cause__).__name__
-    log.warning(json.dumps({"store": f"{operation} failed", "error": cause}))
+    oplog.warning({"store": f"{operation} failed", "error": cause})
 
 
 @dataclass(frozen=True)
@@ -90,7 +89,7 @@ def session_state(attributes: dict[str, Any]) -> Any:
 
 
 def with_speech(outcome: Outcome, *speech: Any) -> Outcome:
-    return replace(outcome, reply=replace(outcome.reply, speech=tuple(speech)))
+    return outcome._replace(reply=outcome.reply._replace(speech=tuple(speech)))
 
 
 def from_record(state: Any, version: int | None) -> Loaded:

@@ -3,8 +3,6 @@ each maps a request to an engine event and lets Household do the rest."""
 
 from __future__ import annotations
 
-import json
-import logging
 import time
 from typing import Any
 
@@ -19,29 +17,27 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
+from skill import oplog
 from skill.alexa.household import Household
 from skill.alexa.intents import INTENT_EVENTS, slot_values
 from skill.alexa.requestlog import RequestLog
-from skill.apl.screen import TOKEN, Button, Screen, button_event, datasource, document, supports_apl
-from skill.apl.view import screen_for
+from skill.apl.devices import supports_apl
 from skill.content.loader import default_content
 from skill.content.model import Content
 from skill.engine.events import Event, EventKind
+from skill.engine.outcome import Outcome
 from skill.engine.variants import pick
 from skill.speech.ssml import to_ssml
 from skill.store.base import Store
 
-log = logging.getLogger("checkin")
-
-
 USER_EVENT = "Alexa.Presentation.APL.UserEvent"
 RUNTIME_ERROR = "Alexa.Presentation.APL.RuntimeError"
 BUTTON_EVENTS = {
-    Button.NEXT: EventKind.NEXT,
-    Button.SKIP: EventKind.SKIP,
-    Button.SWITCH: EventKind.SWITCH,
-    Button.PAUSE: EventKind.PAUSE,
-    Button.REPEAT: EventKind.REPEAT,
+    "next": EventKind.NEXT,  # the values of skill.apl.screen.Button
+    "skip": EventKind.SKIP,
+    "switch": EventKind.SWITCH,
+    "pause": EventKind.PAUSE,
+    "repeat": EventKind.REPEAT,
 }
 LOG_FIELDS = "log_fields"  # request attribute: what the handler adds to the log line
 STARTED = "started"  # request attribute: when the request reached the skill
@@ -101,8 +97,7 @@ class EventHandler(AbstractRequestHandler):
         else:
             builder.ask(to_ssml((reply.reprompt or "",)))
         if supports_apl(handler_input):
-            screen = screen_for(outcome.state, reply, self.content, event.kind)
-            builder.add_directive(render_document(screen))
+            builder.add_directive(render_document(outcome, self.content, event))
         request = handler_input.request_envelope.request
         note(
             handler_input,
@@ -142,6 +137,8 @@ class TouchHandler(EventHandler):
         return is_request_type(USER_EVENT)(handler_input)
 
     def event(self, handler_input: HandlerInput) -> Event:
+        from skill.apl.screen import button_event  # only screens send UserEvents
+
         button = button_event(getattr(handler_input.request_envelope.request, "arguments", None))
         return Event(BUTTON_EVENTS[button] if button else EventKind.FALLBACK)
 
@@ -160,11 +157,16 @@ class ScreenErrorHandler(AbstractRequestHandler):
         return handler_input.response_builder.response
 
 
-def render_document(screen: Screen) -> Any:
-    """The RenderDocument directive for a screen: the document is built once per process,
-    only the datasource changes."""
+def render_document(outcome: Outcome, content: Content, event: Event) -> Any:
+    """The RenderDocument directive for this answer: the document is built once per process,
+    only the datasource changes. Imported here: a speaker without a screen never pays for
+    skill.apl at its cold start."""
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
+    from skill.apl.screen import TOKEN, datasource, document
+    from skill.apl.view import screen_for
+
+    screen = screen_for(outcome.state, outcome.reply, content, event.kind)
     return RenderDocumentDirective(token=TOKEN, document=document(), datasources=datasource(screen))
 
 
@@ -215,7 +217,7 @@ class RecoverInWords(AbstractExceptionHandler):
         request_type = getattr(request, "object_type", None)
         line = {"request": request_type, "outcome": "error", "error": type(exception).__name__}
         log_line(self.request_log, handler_input, outcome="error", error=line["error"])
-        log.error(json.dumps(line))  # errors also reach the logging handlers, for alerting
+        oplog.error(line)  # errors also reach the logging handlers, for alerting
         if request is None or request_type == "SessionEndedRequest":
             return handler_input.response_builder.response
         sorry = pick(self.content.phrases["error"], type(exception).__name__)

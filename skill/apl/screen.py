@@ -19,12 +19,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
+from skill.apl.devices import APL_INTERFACE as APL_INTERFACE
+from skill.apl.devices import supports_apl as supports_apl
 from skill.speech.timing import WORDS_PER_SECOND, Part, Pause
 
-APL_INTERFACE = "Alexa.Presentation.APL"
 RENDER_DOCUMENT = "Alexa.Presentation.APL.RenderDocument"
 DATASOURCE = "checkin"  # the document binds payload.checkin.*
 EVENT_SOURCE = "button"  # a UserEvent's arguments are ["button", "<Button value>"]
@@ -125,6 +125,8 @@ def document() -> dict[str, Any]:
     """The APL document, read once per process, without its "description" notes (they are
     for people reading the file, and every response would carry them). Shared: callers must
     not change it."""
+    from importlib.resources import files  # only for screens: no cost to a speaker's start
+
     text = files("skill.apl").joinpath(DOCUMENT_FILE).read_text(encoding="utf-8")
     loaded: dict[str, Any] = _without_descriptions(json.loads(text))
     return loaded
@@ -215,32 +217,6 @@ def typed_button(typed: str) -> Button | None:
         return Button(typed[1:-1].strip().lower())
     except ValueError:
         return None
-
-
-def _get(node: object, *keys: str) -> object:
-    """Walk a JSON envelope (dicts) or an ask-sdk model (snake_case attributes) alike."""
-    for key in keys:
-        if node is None:
-            return None
-        node = node.get(key) if isinstance(node, Mapping) else getattr(node, _snake(key), None)
-    return node
-
-
-def _snake(key: str) -> str:
-    return "".join(f"_{c.lower()}" if c.isupper() else c for c in key).lstrip("_")
-
-
-def supports_apl(envelope: object) -> bool:
-    """True only when the device says it renders APL: context.System.device.
-    supportedInterfaces has "Alexa.Presentation.APL". Takes the request envelope as JSON
-    (a dict), an ask-sdk RequestEnvelope, or a HandlerInput."""
-    if not isinstance(envelope, Mapping) and hasattr(envelope, "request_envelope"):
-        envelope = envelope.request_envelope
-    interfaces = _get(envelope, "context", "System", "device", "supportedInterfaces")
-    if isinstance(interfaces, Mapping):
-        return interfaces.get(APL_INTERFACE) is not None
-    # ask-sdk's SupportedInterfaces names the interface alexa_presentation_apl
-    return getattr(interfaces, "alexa_presentation_apl", None) is not None
 
 
 def text_view(screen: Screen) -> str:

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from skill.content import rules
 from skill.content.model import Source, Who
@@ -16,8 +15,7 @@ from skill.speech.timing import Pause, estimated_seconds
 FILES = ("exercises.toml", "questions.toml", "pauses.toml", "phrases.toml", "locales.toml")
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     file: str
     entry: str
     message: str

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
+import os
 from functools import cache
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from typing import Any
 
 from skill.content.durations import check_durations
@@ -20,12 +18,57 @@ from skill.content.model import (
     Locale,
     Plan,
     Question,
+    Source,
     Step,
+    Who,
 )
 
-#: The shipped content: package data, so an installed wheel reads the same files. A folder
-#: given by a writer (a pathlib.Path) works wherever this takes a Traversable.
-CONTENT_DIR: Traversable = files("skill.content")
+
+class PackageFile:
+    """A file of the shipped content, read with plain file I/O."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def read_bytes(self) -> bytes:
+        with open(self.path, "rb") as file:
+            return file.read()
+
+    def read_text(self, encoding: str = "utf-8") -> str:
+        return self.read_bytes().decode(encoding)
+
+    def is_file(self) -> bool:
+        return os.path.isfile(self.path)
+
+    def __fspath__(self) -> str:
+        return self.path
+
+    def __str__(self) -> str:
+        return self.path
+
+
+class PackageDir:
+    """The folder of the shipped content files: the package's own folder, which is real
+    files wherever the skill runs (the tree, an installed wheel, the Lambda artifact).
+    Plain os.path rather than importlib.resources and pathlib, which would cost every
+    Lambda cold start about 9 ms of imports. A writer's folder (a pathlib.Path) works
+    wherever this is taken."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def joinpath(self, name: str) -> PackageFile:
+        return PackageFile(os.path.join(self.path, name))
+
+    __truediv__ = joinpath
+
+    def __str__(self) -> str:
+        return self.path
+
+
+#: The shipped content: package data, so an installed wheel reads the same files.
+CONTENT_DIR = PackageDir(os.path.dirname(os.path.abspath(__file__)))
+Folder = Any  # a PackageDir, a pathlib.Path or an importlib Traversable: anything with joinpath
 
 
 class ContentError(Exception):
@@ -36,7 +79,9 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def read_files(directory: Traversable) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+def read_files(directory: Folder) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    import tomllib  # only where the TOML files are read: a built artifact reads its snapshot
+
     raw: dict[str, dict[str, Any]] = {}
     problems = []
     for name in FILES:
@@ -52,7 +97,7 @@ def read_files(directory: Traversable) -> tuple[dict[str, dict[str, Any]], list[
     return raw, problems
 
 
-def check_directory(directory: Traversable = CONTENT_DIR) -> list[Problem]:
+def check_directory(directory: Folder = CONTENT_DIR) -> list[Problem]:
     raw, problems = read_files(directory)
     problems = problems or validate(raw)
     return problems or check_durations(build(raw))
@@ -72,10 +117,10 @@ def build(raw: dict[str, dict[str, Any]]) -> Content:
             minutes=ex.get("minutes"),
             beats=tuple(
                 Beat(
-                    who=b["who"],
+                    who=Who(b["who"]),
                     prompts=as_tuple(b["prompts"]),
                     floor=None if b["floor"] == "turn" else b["floor"],
-                    source=b.get("source", ""),
+                    source=Source(b.get("source", "")),
                     after=as_tuple(b.get("after", ())),
                 )
                 for b in ex["beats"]
@@ -124,7 +169,7 @@ def build(raw: dict[str, dict[str, Any]]) -> Content:
     return Content(exercises, plans, questions, pauses, phrases, categories, locales, not_names)
 
 
-def load_content(directory: Traversable = CONTENT_DIR) -> Content:
+def load_content(directory: Folder = CONTENT_DIR) -> Content:
     raw, problems = read_files(directory)
     problems = problems or validate(raw)
     if problems:
@@ -143,7 +188,7 @@ def load_content(directory: Traversable = CONTENT_DIR) -> Content:
 SNAPSHOT = "validated.json"
 
 
-def digest(directory: Traversable = CONTENT_DIR) -> str:
+def digest(directory: Folder = CONTENT_DIR) -> str:
     """SHA-256 over the content files, in order: a snapshot is used only for these bytes."""
     sha = hashlib.sha256()
     for name in FILES:
@@ -151,7 +196,7 @@ def digest(directory: Traversable = CONTENT_DIR) -> str:
     return sha.hexdigest()
 
 
-def snapshot(directory: Traversable = CONTENT_DIR) -> str:
+def snapshot(directory: Folder = CONTENT_DIR) -> str:
     """The checked content as SNAPSHOT's JSON text; raises ContentError as load_content."""
     load_content(directory)
     raw, _ = read_files(directory)

@@ -6,20 +6,19 @@ it, so the engine never reads a file."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from skill.content.model import Content
 
 
-@dataclass(frozen=True)
-class Ctx:
+class Ctx(NamedTuple):
     content: Content
     now: datetime
-    locale: str = "en-US"
-    # The variants chosen while answering this one request ("position:id" tokens, see
-    # words.py); handle() keeps them in the state. Local to the request, never shared.
-    spoken: list[str] = field(default_factory=list)
+    locale: str
+    # The ids of the variants chosen while answering this one request (words.py); handle()
+    # keeps them in the state. Local to the request, never shared.
+    spoken: list[str]
 
     def new_seed(self) -> int:
         """A couple's seed, made once from the time of their first request."""

@@ -27,7 +27,7 @@ def handle(
     """Answer one event. The state in the outcome is the one to save (if it changed): it
     remembers the lines said, so that tonight's check-in never says one twice. What the
     couple ask to hear again (help, repeat) or could not be understood changes nothing."""
-    ctx = Ctx(content, now, locale)
+    ctx = Ctx(content, now, locale, [])
     outcome = route(state, event, ctx)
     if outcome.forget:
         return outcome

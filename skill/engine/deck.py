@@ -8,7 +8,6 @@ the spacing, is noted in `deck_early` and passed over when its place comes."""
 
 from __future__ import annotations
 
-import random
 import zlib
 from functools import lru_cache
 
@@ -27,8 +26,10 @@ def deck_of(content: Content) -> tuple[tuple[str, ...], str]:
 
 @lru_cache(maxsize=64)
 def shuffled(deck: tuple[str, ...], seed: int) -> tuple[str, ...]:
+    from random import Random  # the first draw only: a launch needs no shuffle
+
     order = list(deck)
-    random.Random(seed).shuffle(order)
+    Random(seed).shuffle(order)
     return tuple(order)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from skill.engine.context import Ctx
 from skill.engine.events import Event
@@ -12,8 +12,7 @@ from skill.engine.state import State
 from skill.speech.timing import Part
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     state: State
     reply: Reply
     forget: bool = False  # the couple confirmed "forget us": delete everything stored

@@ -5,8 +5,8 @@ index runs over the step's beats once for each round."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from skill.content.model import Beat, Content, Exercise, Plan, Step, Who
 from skill.engine.state import State
@@ -14,8 +14,7 @@ from skill.engine.state import State
 SINGLE_PREFIX = "ex:"
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     step: Step
     exercise: Exercise
     beat: Beat

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from skill.speech.timing import Part
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(NamedTuple):
     speech: tuple[Part, ...]
     reprompt: str | None = None  # None when the session ends
     end_session: bool = False

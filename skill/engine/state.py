@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -199,8 +198,8 @@ def coerce(value: Any, expected: Any) -> Any:
     if isinstance(expected, bool):
         return value if isinstance(value, bool) else None
     if isinstance(expected, int):
-        if isinstance(value, Decimal) and value.is_finite() and value == int(value):
-            return int(value)  # DynamoDB hands numbers back as Decimal
+        if type(value).__name__ == "Decimal":  # DynamoDB hands numbers back as Decimal
+            return int(value) if value.is_finite() and value == int(value) else None
         if isinstance(value, bool) or not isinstance(value, int | float):
             return None
         if isinstance(value, float) and not value.is_integer():

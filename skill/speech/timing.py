@@ -5,13 +5,12 @@ renderer turns them into breaks."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 WORDS_PER_SECOND = 2.5  # Alexa's voice speaks about 150 words a minute
 
 
-@dataclass(frozen=True)
-class Pause:
+class Pause(NamedTuple):
     """Real silence, in seconds. The SSML renderer splits it into breaks of at most 10 s."""
 
     seconds: float

@@ -13,7 +13,6 @@ overall deadline, and every turn within its budget, however DynamoDB behaves."""
 from __future__ import annotations
 
 import json
-import logging
 import threading
 import time
 from collections.abc import Callable
@@ -55,6 +54,8 @@ def client_config() -> Any:
 def make_client() -> Any:
     """A botocore DynamoDB client. botocore rather than boto3: boto3 adds nothing used here,
     and its import (with s3transfer) costs about 100 ms of every Lambda cold start."""
+    import logging
+
     from botocore.session import get_session
 
     # botocore's debug records carry whole requests and responses (names included): keep
