@@ -11,9 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from ask_sdk_core.handler_input import HandlerInput
 
@@ -38,8 +37,7 @@ def log_store_error(operation: str, error: Exception) -> None:
     oplog.warning({"store": f"{operation} failed", "error": cause})
 
 
-@dataclass(frozen=True)
-class Loaded:
+class Loaded(NamedTuple):
     state: State
     version: int | None
     damaged: bool = False  # the stored state could not be read and was reset
@@ -104,7 +102,7 @@ def load(handler_input: HandlerInput, store: Store) -> Loaded:
         version = attributes.get("version")
         version = version if type(version) is int else None  # a stale guess only re-reads
         loaded = from_record(session_state(attributes), version)
-        return replace(loaded, dirty=attributes.get("dirty") is True)
+        return loaded._replace(dirty=attributes.get("dirty") is True)
     try:
         record = store.load(household_key(user_id(handler_input)))
     except StoreUnavailable as error:
@@ -115,7 +113,7 @@ def load(handler_input: HandlerInput, store: Store) -> Loaded:
     loaded = from_record(record.state, record.version)
     # A yes/no question left unanswered belongs to its session: a "yes" in a later session
     # must not confirm it (least of all "forget us").
-    return replace(loaded, state=loaded.state.replace(asking=""))
+    return loaded._replace(state=loaded.state.replace(asking=""))
 
 
 class Household:
@@ -146,7 +144,7 @@ class Household:
         elif outcome.state != loaded.state or loaded.dirty or loaded.damaged:
             # (a damaged record is written back repaired, so the apology is said once)
             outcome, saved = self.save(event, outcome, loaded)
-            loaded = replace(saved, damaged=loaded.damaged)
+            loaded = saved._replace(damaged=loaded.damaged)
         if loaded.damaged:
             apology = pick(self.content.phrases["state_reset"], self.key)
             outcome = with_speech(outcome, apology, *outcome.reply.speech)
@@ -181,7 +179,7 @@ class Household:
                 if record is not None and record.token == self.writer:  # our own write
                     if record.state == written:  # the very write just tried: done
                         return outcome, Loaded(outcome.state, record.version, written=written)
-                    loaded = replace(loaded, version=record.version)
+                    loaded = loaded._replace(version=record.version)
                 else:
                     loaded = (
                         from_record(record.state, record.version)

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 
 class Conflict(Exception):
@@ -24,8 +23,7 @@ class StoreUnavailable(Exception):
     """The store could not be reached or did not answer in time."""
 
 
-@dataclass(frozen=True)
-class Unreadable:
+class Unreadable(NamedTuple):
     """What a store hands over for a record it cannot read as a JSON object (cut short, not
     JSON, a list...): the engine starts afresh and says sorry, once. `why` is short and holds
     nothing of the record."""
@@ -33,8 +31,7 @@ class Unreadable:
     why: str
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     state: dict[str, Any] | Unreadable
     version: int
     token: str | None = None  # the token of the write that stored it

@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 _turn_end: contextvars.ContextVar[float | None] = contextvars.ContextVar("turn_end", default=None)
 
@@ -30,8 +31,7 @@ class DeadlineExceeded(TimeoutError):
     """The call's overall deadline passed before it finished."""
 
 
-@dataclass(frozen=True)
-class Deadline:
+class Deadline(NamedTuple):
     """A moment on the monotonic clock by which a call must be over."""
 
     end: float
@@ -140,8 +140,7 @@ def _shut(sock: socket.socket | None) -> None:
 # --- one HTTP exchange within a deadline ---------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     status: int
     headers: dict[str, str]
     body: bytes
