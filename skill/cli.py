@@ -174,6 +174,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.set_defaults(run=serve)
 
+    from skill.audio.commands import add_commands  # render-audio, publish-audio
+
+    add_commands(commands)
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     return args.run(args)

@@ -23,6 +23,7 @@ from skill.alexa.skill import skill_builder
 from skill.store import Store, store_from_env
 from skill.store.config import TURN_BUDGET_SECONDS
 from skill.store.deadline import turn_budget
+from skill.web.audio import audio_blueprint
 from skill.web.certs import Rejected, default_roots, https_fetch
 from skill.web.verify import AlexaVerifier
 
@@ -123,6 +124,8 @@ def create_app(
     @app.get("/health")
     def health() -> Response:
         return _json({"status": "ok"}, 200)
+
+    app.register_blueprint(audio_blueprint())  # GET /audio/<file>: rendered meditations
 
     @app.post("/alexa")
     @app.post("/")
