@@ -68,7 +68,7 @@ class EspeakEngine:
 
     name = "espeak"
 
-    def __init__(self, voice: str = "en-us", words_per_minute: int = 140) -> None:
+    def __init__(self, voice: str = "en-us", words_per_minute: int = 160) -> None:
         self._program = shutil.which("espeak-ng")
         if not self._program:
             raise EngineUnavailable("espeak needs the espeak-ng program: apt-get install espeak-ng")
