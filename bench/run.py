@@ -1,4 +1,4 @@
-"""The benchmark suite: all seven figures, one table, the skill next to the SDK-sample baseline.
+"""The benchmark suite: all eight figures, one table, the skill next to the SDK-sample baseline.
 
     .venv/bin/pip install -r bench/requirements.txt   # the baseline's DynamoDB adapter
     .venv/bin/python -m bench.run [--quick] [--only 1,3]
@@ -38,6 +38,7 @@ def figures(quick: bool, endpoint: str) -> dict[str, Callable[[], Row]]:
         "5": lambda: web_throughput.measure(quick),
         "6": lambda: memory.measure(quick),
         "7": lambda: artifact_cold.measure(quick, endpoint),
+        "8": lambda: warm_turn.measure(quick, screen=True),
     }
 
 

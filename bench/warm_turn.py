@@ -15,6 +15,7 @@ writes over the version it read. Budgets: median <= 1.5 x, p99 <= 3 x the baseli
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -39,16 +40,21 @@ P99_BUDGET = 3.0
 MIX = ("next", "next", "next", "help")
 
 
-def skill_turns() -> tuple[Handler, dict[str, dict[str, Any]], Callable[[], None]]:
-    """The skill's handler, its requests by kind, and the reset to run before a write
-    (it also checks that the previous one wrote, i.e. that the turn really advanced)."""
-    from skill.console.envelopes import intent_request
+def skill_turns(
+    screen: bool = False,
+) -> tuple[Handler, dict[str, dict[str, Any]], Callable[[], None]]:
+    """The skill's handler, its requests by kind (from an Echo Show when `screen`), and the
+    reset to run before a write (it also checks that the previous one wrote, i.e. that the
+    turn really advanced)."""
+    from skill.console.envelopes import intent_request, with_screen
 
     mid = mid_check_in()
     events = {
         "next": intent_request(mid.session, "NextIntent", now=NOW),
         "help": intent_request(mid.session, "AMAZON.HelpIntent", now=NOW),
     }
+    if screen:
+        events = {kind: with_screen(event) for kind, event in events.items()}
 
     def reset() -> None:
         if mid.store.records[mid.household] is mid.record and resets[0]:
@@ -61,12 +67,13 @@ def skill_turns() -> tuple[Handler, dict[str, dict[str, Any]], Callable[[], None
     return mid.handler, events, reset
 
 
-def baseline_turns() -> tuple[Handler, dict[str, dict[str, Any]]]:
-    """The baseline's handler on the in-memory adapter, and its requests by kind."""
+def baseline_turns(screen: bool = False) -> tuple[Handler, dict[str, dict[str, Any]]]:
+    """The baseline's handler on the in-memory adapter, and its requests by kind (from the
+    same Echo Show when `screen`: the device's context is part of every request)."""
     allow_baseline_import()
     from bench.baseline.lambda_function import skill_builder
     from bench.baseline.memory_adapter import MemoryPersistenceAdapter
-    from skill.console.envelopes import Session, intent_request, launch_request
+    from skill.console.envelopes import Session, intent_request, launch_request, with_screen
 
     handler = skill_builder(MemoryPersistenceAdapter()).lambda_handler()
     session = Session(user_id=BASELINE_USER)
@@ -75,6 +82,8 @@ def baseline_turns() -> tuple[Handler, dict[str, dict[str, Any]]]:
         "next": intent_request(session, "HelloWorldIntent", now=NOW),
         "help": intent_request(session, "AMAZON.HelpIntent", now=NOW),
     }
+    if screen:
+        events = {kind: with_screen(event) for kind, event in events.items()}
     return handler, events
 
 
@@ -88,11 +97,11 @@ def timed(handler: Handler, event: dict[str, Any]) -> float:
     return elapsed
 
 
-def run(requests: int, warmup: int) -> dict[str, dict[str, list[float]]]:
+def run(requests: int, warmup: int, screen: bool = False) -> dict[str, dict[str, list[float]]]:
     """Per side and kind, the microseconds of each measured request."""
     lambda_logging()
-    skill, skill_events, reset = skill_turns()
-    baseline, baseline_events = baseline_turns()
+    skill, skill_events, reset = skill_turns(screen)
+    baseline, baseline_events = baseline_turns(screen)
     out: dict[str, dict[str, list[float]]] = {
         "skill": {kind: [] for kind in skill_events},
         "baseline": {kind: [] for kind in baseline_events},
@@ -109,11 +118,11 @@ def run(requests: int, warmup: int) -> dict[str, dict[str, list[float]]]:
     return out
 
 
-def measure(quick: bool = False, requests: int | None = None) -> Row:
-    """Measure the figure; its row for the report."""
+def measure(quick: bool = False, requests: int | None = None, screen: bool = False) -> Row:
+    """Measure the figure (figure 8: the same on an Echo Show); its row for the report."""
     requests = requests or (60 if quick else 4000)
     warmup = 20 if quick else 400
-    samples = run(requests, warmup)
+    samples = run(requests, warmup, screen)
     every = {side: [t for ts in kinds.values() for t in ts] for side, kinds in samples.items()}
     med = {side: median(ts) for side, ts in every.items()}
     p99 = {side: percentile(ts, 99) for side, ts in every.items()}
@@ -135,14 +144,29 @@ def measure(quick: bool = False, requests: int | None = None) -> Row:
                 for kind, ts in kinds.items()
             )
         )
+    if screen:
+        notes.append(response_sizes())
     return Row(
-        "2 warm turn (median / p99)",
+        "8 warm turn, Echo Show (median / p99)" if screen else "2 warm turn (median / p99)",
         f"{med['skill'] / 1000:.2f} / {p99['skill'] / 1000:.2f} ms",
         f"{med['baseline'] / 1000:.2f} / {p99['baseline'] / 1000:.2f} ms",
         f"{med_ratio:.2f} / {p99_ratio:.2f}",
         f"<= {MEDIAN_BUDGET} x / <= {P99_BUDGET} x",
         med_ratio <= MEDIAN_BUDGET and p99_ratio <= P99_BUDGET,
         notes,
+    )
+
+
+def response_sizes() -> str:
+    """The response to one NextIntent, in bytes of JSON, from a speaker and from a screen."""
+    sizes = {}
+    for screen in (False, True):
+        handler, events, reset = skill_turns(screen)
+        reset()
+        sizes[screen] = len(json.dumps(handler(events["next"], None)))
+    return (
+        f"response size: {sizes[False]} bytes on a speaker, {sizes[True]} with the APL document"
+        f" and its datasource ({sizes[True] - sizes[False]} more)"
     )
 
 

@@ -78,6 +78,14 @@ def writer_token(handler_input: HandlerInput) -> str:
     return hashlib.sha256(session_id.encode("utf-8")).hexdigest()[:24]
 
 
+# The states this process sent in its last answers, by their JSON text: the next request of
+# a session (often on the same warm container) carries that text back, and reading it again
+# would cost a JSON parse and a field-by-field check. A state is immutable, so sharing it is
+# safe; the text is the key, so a changed text is always read afresh.
+SENT: dict[str, State] = {}
+SENT_KEPT = 64
+
+
 def session_state(attributes: dict[str, Any]) -> Any:
     """The state carried in session attributes (JSON text), or None when unreadable."""
     try:
@@ -101,8 +109,12 @@ def load(handler_input: HandlerInput, store: Store) -> Loaded:
     if "state" in attributes:
         version = attributes.get("version")
         version = version if type(version) is int else None  # a stale guess only re-reads
+        dirty = attributes.get("dirty") is True
+        carried = SENT.get(attributes["state"]) if type(attributes["state"]) is str else None
+        if carried is not None:  # the text this process sent with its last answer
+            return Loaded(carried, version, dirty=dirty)
         loaded = from_record(session_state(attributes), version)
-        return loaded._replace(dirty=attributes.get("dirty") is True)
+        return loaded._replace(dirty=dirty)
     try:
         record = store.load(household_key(user_id(handler_input)))
     except StoreUnavailable as error:
@@ -221,9 +233,13 @@ class Household:
         same = loaded.written is not None and loaded.state is state
         # As JSON text: one string is far cheaper than a dict for the SDK to copy and
         # serialise on every request.
-        attributes["state"] = json.dumps(loaded.written if same else state.to_dict())
+        text = json.dumps(loaded.written if same else state.to_dict())
+        attributes["state"] = text
         attributes["version"] = loaded.version
         attributes["dirty"] = loaded.dirty
+        SENT[text] = state
+        if len(SENT) > SENT_KEPT:
+            del SENT[next(iter(SENT))]
 
     def flush(self) -> None:
         """At session end: write what an earlier failure left unsaved."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
+from functools import lru_cache
 
 from skill.content.durations import plan_minutes
 from skill.content.model import Content
@@ -29,13 +30,25 @@ TENS = {2: "twenty", 3: "thirty", 4: "forty", 5: "fifty", 6: "sixty"}
 MINUTE_WORDS = {1: "one minute", 2: "two minute", 3: "three minute"}
 
 
-def token_id(tag: str, index: int) -> str:
-    """A variant's id in the memory: four hex digits (a rare clash only costs variety)."""
-    return f"{zlib.crc32(f'{tag}#{index}'.encode()) & 0xFFFF:04x}"
+@lru_cache(maxsize=2048)
+def variant_ids(tag: str, count: int) -> tuple[str, ...]:
+    """The ids of a phrase's variants in the memory: four hex digits each (a rare clash
+    only costs variety). Cached: a turn asks for the same few phrases."""
+    return tuple(f"{zlib.crc32(f'{tag}#{index}'.encode()) & 0xFFFF:04x}" for index in range(count))
 
 
 def said_ids(state: State) -> list[str]:
-    return [state.said[i : i + ID_CHARS] for i in range(0, len(state.said), ID_CHARS)]
+    return list(split_ids(state.said))
+
+
+@lru_cache(maxsize=256)
+def said_set(said: str) -> frozenset[str]:
+    return frozenset(split_ids(said))
+
+
+@lru_cache(maxsize=256)
+def split_ids(said: str) -> tuple[str, ...]:
+    return tuple(said[i : i + ID_CHARS] for i in range(0, len(said), ID_CHARS))
 
 
 def mark(state: State, ctx: Ctx) -> State:
@@ -58,21 +71,20 @@ def choose(
     (empty), rather than said again."""
     if not variants:
         return ""
-    ids = [token_id(tag, i) for i in range(len(variants))]
-    history: list[str] = []
+    ids = variant_ids(tag, len(variants))
+    before = ""
     if state.phase == Phase.BEAT:
-        history = said_ids(state)
-        history = history[: state.said_mark] if beat else history + ctx.spoken
-    else:
-        history = list(ctx.spoken)
-    mine = [i for i in history if i in ids]
-    fresh = [i for i, id_ in enumerate(ids) if id_ not in mine]
+        before = state.said[: state.said_mark * ID_CHARS] if beat else state.said
+    spoken = () if beat and state.phase == Phase.BEAT else ctx.spoken
+    said = said_set(before)
+    fresh = [i for i, id_ in enumerate(ids) if id_ not in said and id_ not in spoken]
     if not fresh and optional:
         return ""
     if fresh:
         digest = zlib.crc32(repr((state.seed, state.started, state.step, state.beat, tag)).encode())
         index = fresh[digest % len(fresh)]
     else:  # all said: the one said longest ago, so the round goes on in the same order
+        mine = [i for i in (*split_ids(before), *spoken) if i in ids]
         index = min(range(len(ids)), key=lambda i: len(mine) - mine[::-1].index(ids[i]))
     ctx.spoken.append(ids[index])  # kept only if the answer leaves the couple in a check-in
     return variants[index]
@@ -80,7 +92,7 @@ def choose(
 
 def heard_before(ctx: Ctx, state: State, key: str) -> bool:
     """Whether any variant of the phrase was said before this beat began."""
-    ids = {token_id(key, i) for i in range(len(ctx.content.phrases[key]))}
+    ids = set(variant_ids(key, len(ctx.content.phrases[key])))
     return any(i in ids for i in said_ids(state)[: state.said_mark])
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from typing import Any, NamedTuple, Protocol
 
 
@@ -64,6 +65,8 @@ def read_state(text: Any) -> dict[str, Any] | Unreadable:
     return state if isinstance(state, dict) else Unreadable("not a JSON object")
 
 
+@lru_cache(maxsize=256)
 def household_key(user_id: str) -> str:
-    """The key a household is stored under: a hash, so the raw Alexa userId is not stored."""
+    """The key a household is stored under: a hash, so the raw Alexa userId is not stored.
+    (Cached: every request of a session asks for it.)"""
     return hashlib.sha256(user_id.encode("utf-8")).hexdigest()

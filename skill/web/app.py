@@ -13,7 +13,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from ask_sdk_core.serialize import DefaultSerializer
 from cryptography import x509
 from flask import Flask, Response, request
 from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntityTooLarge
@@ -106,7 +105,7 @@ def create_app(
     store = store if store is not None else store_from_env()
     clock = clock or (lambda: datetime.now(UTC))
     skill = skill_builder(store).create()  # the skill ID is screen()'s to check
-    serializer = DefaultSerializer()
+    serializer = skill.serializer  # the skill's own (skill.alexa.skill.ResponseSerializer)
     verifier = (
         AlexaVerifier(
             trusted_roots=trusted_roots if trusted_roots is not None else default_roots(),
