@@ -245,7 +245,7 @@ def test_a_single_exercise_runs_on_its_own_and_resume_goes_back_to_the_saved_che
 def test_the_next_one_after_a_single_exercise_goes_back_to_the_saved_check_in(
     echo: Device, clock
 ) -> None:
-    """DESIGN.md: "Alexa, ask our check-in for the next one" continues exactly where they
+    """The design: "Alexa, ask our check-in for the next one" continues exactly where they
     were. After a single exercise it must not throw the saved check-in away."""
     stop_at_alexs_gratitude_turn(echo)
     clock.advance(minutes=30)

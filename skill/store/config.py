@@ -1,6 +1,6 @@
 """The outbound-call settings, defined once for both DynamoDB clients and the web service.
 
-Alexa waits about 8 s for an answer (DESIGN.md, "Facts of the platform"); we promise the couple
+Alexa waits about 8 s for an answer (the Alexa Skills Kit documentation); we promise the couple
 far less: every turn answers within TURN_ANSWER_SECONDS whatever a dependency does. So every
 outbound call has an overall deadline (not a per-read timeout: a server dripping one byte a
 second never trips a per-read timeout), and all the store work of one turn shares one budget.

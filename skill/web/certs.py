@@ -1,7 +1,8 @@
 """Alexa's signing certificate: where it may come from, how it is fetched, how its chain is
 validated, and a small cache of validated keys.
 
-DESIGN.md, "Facts of the platform": the SignatureCertChainUrl must be https, host
+Alexa's rules (the Alexa Skills Kit documentation, "Host a custom skill as a web service"):
+the SignatureCertChainUrl must be https, host
 s3.amazonaws.com, path under /echo.api/, port 443 if given; the certificate must be within its
 validity dates, name echo-api.amazon.com in its SAN, and chain to a trusted root.
 """

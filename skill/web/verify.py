@@ -1,11 +1,12 @@
 """Alexa request verification for the web service, built on `cryptography`.
 
-DESIGN.md, "Facts of the platform": a web-service skill must verify every request: the
+Alexa's rules for web-service skills (the Alexa Skills Kit documentation, "Host a custom
+skill as a web service"): a web-service skill must verify every request: the
 SignatureCertChainUrl (https, s3.amazonaws.com, path under /echo.api/, port 443 if given), the
 certificate (dates, SAN echo-api.amazon.com, chain to a trusted root), the Signature-256
 header (RSA PKCS#1 v1.5, SHA-256, over the raw body) and the timestamp (150 s tolerance).
-DESIGN.md, "Known traps": flask-ask-sdk / ask-sdk-webservice-support cannot be imported here,
-hence this module.
+flask-ask-sdk / ask-sdk-webservice-support cannot be imported on current OpenSSL (its
+dependency oscrypto 1.3.0 cannot parse the version; the README says more), hence this module.
 
 Every failed check raises Rejected with its own short reason; the web app answers it with a
 400 and one WARNING log line.
