@@ -18,7 +18,7 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntityTooLarge
 
 from skill.alexa.guard import Refused, screen, startup_skill_id
-from skill.alexa.skill import skill_builder
+from skill.alexa.skill import skill_builder, with_documents
 from skill.store import Store, store_from_env
 from skill.store.config import TURN_BUDGET_SECONDS
 from skill.store.deadline import turn_budget
@@ -105,7 +105,7 @@ def create_app(
     store = store if store is not None else store_from_env()
     clock = clock or (lambda: datetime.now(UTC))
     skill = skill_builder(store).create()  # the skill ID is screen()'s to check
-    serializer = skill.serializer  # the skill's own (skill.alexa.skill.ResponseSerializer)
+    serializer = skill.serializer
     verifier = (
         AlexaVerifier(
             trusted_roots=trusted_roots if trusted_roots is not None else default_roots(),
@@ -149,7 +149,7 @@ def create_app(
             except Refused as refused:
                 return _reject(refused.reason)
             response_envelope = skill.invoke(request_envelope=request_envelope, context=None)
-        return _json(serializer.serialize(response_envelope), 200)
+        return _json(with_documents(serializer.serialize(response_envelope)), 200)
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error: HTTPException) -> Response:
