@@ -42,21 +42,32 @@ def names_heard(event: Event) -> list[str | None]:
 def take_names(state: State, event: Event, ctx: Ctx) -> Outcome:
     """One or two names heard: keep them until there are two, then ask to confirm. "What?"
     is not a name, and three names are one too many."""
-    content = ctx.content
     values = names_heard(event)
-    if values and all((v or "").strip().casefold() in content.not_names for v in values):
+    if values and all((v or "").strip().casefold() in ctx.content.not_names for v in values):
         return prompt(state, ctx)  # "what?", "sorry?": the question again
     heard = [] if state.phase == Phase.CONFIRM_NAMES else list(state.heard)
     if len(heard) + len(values) > 2:
         again = say(ctx, state, "ask_names_reprompt")
         cleared = state.replace(phase=Phase.NAMES, heard=())
         return reply(cleared, say(ctx, state, "for_two"), reprompt=again)
+    names, problem = cleaned(values)
+    return keep_names(state, ctx, heard + names, problem)
+
+
+def cleaned(values: list[str | None]) -> tuple[list[str], str]:
+    """The names that can be used, and the first problem with one that cannot."""
+    names: list[str] = []
     problem = ""
     for value in values:
         try:
-            heard.append(clean_name(value))
+            names.append(clean_name(value))
         except NameProblem as error:
             problem = problem or str(error)
+    return names, problem
+
+
+def keep_names(state: State, ctx: Ctx, heard: list[str], problem: str) -> Outcome:
+    """Ask again, ask for the second name, or ask to confirm both."""
     again = say(ctx, state, "ask_names_reprompt")
     if problem == "too_long":
         kept = state.replace(phase=Phase.NAMES, heard=tuple(heard[:1]))

@@ -113,19 +113,7 @@ class State:
         """Rebuild a state from current-schema data, keeping every sound field.
 
         Returns the state and the names of the fields that had to be dropped or repaired."""
-        values: dict[str, Any] = {}
-        dropped: list[str] = []
-        for name, default in DEFAULTS:
-            if name not in data:
-                continue
-            value = data[name]
-            kind = type(default)
-            if type(value) is not kind or kind is tuple:  # the common case needs no coercion
-                value = coerce(value, default)
-            if value is None:
-                dropped.append(name)
-            else:
-                values[name] = value
+        values, dropped = sound_fields(data)
         if "phase" in dropped and len(values.get("names", ())) == 2:
             values["phase"] = Phase.READY  # an unknown phase: start tonight's check-in afresh
         version = data.get("v")
@@ -144,16 +132,7 @@ class State:
 
     def repaired(self) -> State:
         """The same state with anything out of range brought back to a safe value."""
-        fixes: dict[str, Any] = {}
-        if len(self.names) not in (0, 2):
-            fixes["names"] = ()
-        if len(self.heard) > 2:
-            fixes["heard"] = ()
-        names = fixes.get("names", self.names)
-        if not names and self.phase in (Phase.READY, Phase.BEAT, Phase.DONE):
-            fixes["phase"] = Phase.NEW
-        if fixes.get("phase", self.phase) == Phase.CONFIRM_NAMES and len(self.heard) != 2:
-            fixes["phase"] = Phase.NAMES
+        fixes = self.people_fixes()
         if not MIN_TURN_SECONDS <= self.turn_seconds <= MAX_TURN_SECONDS:
             fixes["turn_seconds"] = DEFAULT_TURN_SECONDS
         for name in ("step", "beat", "started", "completed", "seed", "deck_pos", "month_count"):
@@ -164,6 +143,39 @@ class State:
         if len(self.recent) > KEEP_RECENT:
             fixes["recent"] = self.recent[-KEEP_RECENT:]
         return self.replace(**fixes) if fixes else self
+
+    def people_fixes(self) -> dict[str, Any]:
+        """Two names or none, two heard at most, and a phase that fits what is known."""
+        fixes: dict[str, Any] = {}
+        if len(self.names) not in (0, 2):
+            fixes["names"] = ()
+        if len(self.heard) > 2:
+            fixes["heard"] = ()
+        names = fixes.get("names", self.names)
+        if not names and self.phase in (Phase.READY, Phase.BEAT, Phase.DONE):
+            fixes["phase"] = Phase.NEW
+        if fixes.get("phase", self.phase) == Phase.CONFIRM_NAMES and len(self.heard) != 2:
+            fixes["phase"] = Phase.NAMES
+        return fixes
+
+
+def sound_fields(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The fields of `data` this version knows, in their types, and the names of those that
+    could not be trusted."""
+    values: dict[str, Any] = {}
+    dropped: list[str] = []
+    for name, default in DEFAULTS:
+        if name not in data:
+            continue
+        value = data[name]
+        kind = type(default)
+        if type(value) is not kind or kind is tuple:  # the common case needs no coercion
+            value = coerce(value, default)
+        if value is None:
+            dropped.append(name)
+        else:
+            values[name] = value
+    return values, dropped
 
 
 DEFAULTS: tuple[tuple[str, Any], ...] = tuple(
@@ -186,23 +198,43 @@ def stored_form(value: Any) -> Any:
 
 def coerce(value: Any, expected: Any) -> Any:
     """The value in the type of the field's default, or None when it cannot be trusted."""
-    if isinstance(expected, StrEnum):
-        try:
-            return type(expected)(value)
-        except ValueError:
-            return None
-    if isinstance(expected, tuple):
-        if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
-            return tuple(value)
-        return None
-    if isinstance(expected, bool):
-        return value if isinstance(value, bool) else None
-    if isinstance(expected, int):
-        if type(value).__name__ == "Decimal":  # DynamoDB hands numbers back as Decimal
-            return int(value) if value.is_finite() and value == int(value) else None
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return None
-        if isinstance(value, float) and not value.is_integer():
-            return None
-        return int(value)
+    for kind, convert in COERCIONS:  # bool before int: a bool is an int too
+        if isinstance(expected, kind):
+            return convert(value, expected)
     return value if isinstance(value, type(expected)) else None
+
+
+def member(value: Any, expected: StrEnum) -> StrEnum | None:
+    try:
+        return type(expected)(value)
+    except ValueError:
+        return None
+
+
+def strings(value: Any, expected: tuple[str, ...]) -> tuple[str, ...] | None:
+    if isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
+
+
+def flag(value: Any, expected: bool) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def whole_number(value: Any, expected: int = 0) -> int | None:
+    """An int from JSON or DynamoDB (which hands numbers back as Decimal), or None."""
+    if type(value).__name__ == "Decimal":
+        return int(value) if value.is_finite() and value == int(value) else None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    return int(value)
+
+
+COERCIONS: tuple[tuple[type, Any], ...] = (
+    (StrEnum, member),
+    (tuple, strings),
+    (bool, flag),
+    (int, whole_number),
+)

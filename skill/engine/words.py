@@ -83,11 +83,17 @@ def choose(
     if fresh:
         digest = zlib.crc32(repr((state.seed, state.started, state.step, state.beat, tag)).encode())
         index = fresh[digest % len(fresh)]
-    else:  # all said: the one said longest ago, so the round goes on in the same order
-        mine = [i for i in (*split_ids(before), *spoken) if i in ids]
-        index = min(range(len(ids)), key=lambda i: len(mine) - mine[::-1].index(ids[i]))
+    else:
+        index = said_longest_ago(ids, (*split_ids(before), *spoken))
     ctx.spoken.append(ids[index])  # kept only if the answer leaves the couple in a check-in
     return variants[index]
+
+
+def said_longest_ago(ids: tuple[str, ...], history: tuple[str, ...]) -> int:
+    """When every variant was said: the one said longest ago, so the round goes on in the
+    same order."""
+    mine = [i for i in history if i in ids]
+    return min(range(len(ids)), key=lambda i: len(mine) - mine[::-1].index(ids[i]))
 
 
 def heard_before(ctx: Ctx, state: State, key: str) -> bool:
