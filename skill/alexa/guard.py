@@ -55,7 +55,8 @@ def startup_skill_id(skill_id: str | None, *, verify: bool, any_skill: bool = Fa
         raise NoSkillId(NO_SKILL_ID)
 
 
-def _get(data: Any, *path: str) -> Any:
+def field_at(data: Any, *path: str) -> Any:
+    """data[path[0]][path[1]]..., or None where a step is not an object."""
     for name in path:
         if not isinstance(data, dict):
             return None
@@ -67,8 +68,8 @@ def check_skill_id(envelope: dict[str, Any], skill_id: str) -> None:
     """The skill-ID rule: context.System.application.applicationId must be ``skill_id`` (the
     SDK reads it from there), and so must session.application.applicationId when present.
     Anything else there (missing, a list, a number) is WrongSkill, never a TypeError."""
-    in_context = _get(envelope, "context", "System", "application", "applicationId")
-    in_session = _get(envelope, "session", "application", "applicationId")
+    in_context = field_at(envelope, "context", "System", "application", "applicationId")
+    in_session = field_at(envelope, "session", "application", "applicationId")
     if not isinstance(in_context, str) or in_context != skill_id:
         raise WrongSkill()
     if in_session is not None and (not isinstance(in_session, str) or in_session != skill_id):

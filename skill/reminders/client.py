@@ -267,9 +267,7 @@ class Reminders:
         zone = time_zone or self.time_zone()
         if not isinstance(zone, str):
             return zone
-        body = reminder_request(
-            weekly, names=names, locale=locale, time_zone=zone, now=now or datetime.now(UTC)
-        )
+        body = _request_body(weekly, names, locale, zone, now)
 
         def post() -> Saved | Failure:
             answer = self._reminders.create_reminder(body)
@@ -310,9 +308,7 @@ class Reminders:
         zone = time_zone or self.time_zone()
         if not isinstance(zone, str):
             return zone
-        body = reminder_request(
-            weekly, names=names, locale=locale, time_zone=zone, now=now or datetime.now(UTC)
-        )
+        body = _request_body(weekly, names, locale, zone, now)
 
         def put() -> Saved | Failure:
             answer = self._reminders.update_reminder(alert_token, body)
@@ -356,3 +352,12 @@ class Reminders:
             (self._clock() - started) * 1000,
         )
         return result
+
+
+def _request_body(
+    weekly: Weekly, names: tuple[str, str], locale: str, zone: str, now: datetime | None
+) -> dict[str, Any]:
+    """What create and update send: the same reminder, first occurring after `now`."""
+    return reminder_request(
+        weekly, names=names, locale=locale, time_zone=zone, now=now or datetime.now(UTC)
+    )

@@ -25,6 +25,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
+from skill.alexa.guard import field_at
 from skill.web.certs import (
     Clock,
     Fetch,
@@ -39,14 +40,6 @@ __all__ = ["TOLERANCE", "AlexaVerifier", "Rejected", "check_timestamp"]
 TOLERANCE = timedelta(seconds=150)
 CERT_URL_HEADER = "SignatureCertChainUrl"
 SIGNATURE_HEADER = "Signature-256"
-
-
-def _get(data: Any, *path: str) -> Any:
-    for name in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(name)
-    return data
 
 
 def parse_timestamp(value: Any) -> datetime:
@@ -68,7 +61,7 @@ def parse_timestamp(value: Any) -> datetime:
 
 def check_timestamp(envelope: Mapping[str, Any], now: datetime) -> None:
     """request.timestamp must lie within 150 s of ``now``, either side."""
-    value = _get(envelope, "request", "timestamp")
+    value = field_at(envelope, "request", "timestamp")
     if value is None:
         raise Rejected("request timestamp is missing")
     stamp = parse_timestamp(value)
