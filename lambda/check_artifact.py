@@ -14,7 +14,6 @@ the content snapshot the build wrote is missing or differs from the content file
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.util
 import json
 import os
@@ -108,9 +107,9 @@ def content_snapshot_problems() -> list[str]:
         return ["the content snapshot is not for the shipped content files"]
     saved_content, read_content = loader.default_content(), loader.load_content()
     differ = [  # field by field: Content itself compares by identity
-        item.name
-        for item in dataclasses.fields(read_content)
-        if getattr(saved_content, item.name) != getattr(read_content, item.name)
+        name
+        for name in type(read_content).__slots__
+        if getattr(saved_content, name) != getattr(read_content, name)
     ]
     if differ:
         return [f"the content snapshot gives other content than the files: {differ}"]
