@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from typing import Any
 
 from skill.content.durations import check_durations
@@ -23,52 +24,12 @@ from skill.content.model import (
     Who,
 )
 
-
-class PackageFile:
-    """A file of the shipped content, read with plain file I/O."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-    def read_bytes(self) -> bytes:
-        with open(self.path, "rb") as file:
-            return file.read()
-
-    def read_text(self, encoding: str = "utf-8") -> str:
-        return self.read_bytes().decode(encoding)
-
-    def is_file(self) -> bool:
-        return os.path.isfile(self.path)
-
-    def __fspath__(self) -> str:
-        return self.path
-
-    def __str__(self) -> str:
-        return self.path
-
-
-class PackageDir:
-    """The folder of the shipped content files: the package's own folder, which is real
-    files wherever the skill runs (the tree, an installed wheel, the Lambda artifact).
-    Plain os.path rather than importlib.resources and pathlib, which would cost every
-    Lambda cold start about 9 ms of imports. A writer's folder (a pathlib.Path) works
-    wherever this is taken."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-    def joinpath(self, name: str) -> PackageFile:
-        return PackageFile(os.path.join(self.path, name))
-
-    __truediv__ = joinpath
-
-    def __str__(self) -> str:
-        return self.path
-
-
-#: The shipped content: package data, so an installed wheel reads the same files.
-CONTENT_DIR = PackageDir(os.path.dirname(os.path.abspath(__file__)))
-Folder = Any  # a PackageDir, a pathlib.Path or an importlib Traversable: anything with joinpath
+#: The shipped content: package data, read with importlib.resources, so an installed wheel
+#: reads the same files. (On Lambda, importlib.resources costs the cold start nothing of its
+#: own: ask-sdk-model's dateutil imports it anyway.) A writer's folder (a pathlib.Path) works
+#: wherever this is taken.
+CONTENT_DIR: Traversable = files("skill.content")
+Folder = Traversable  # or a pathlib.Path: anything with joinpath and read_bytes
 
 
 class ContentError(Exception):
