@@ -214,7 +214,9 @@ def response_problems(
     body = response.get("response")
     if not isinstance(body, dict):
         return [*problems, "no response object"]
-    text = json.dumps(response, ensure_ascii=False)
+    # What the skill says or shows (the session attributes carry back what the request
+    # brought, a newer record's unknown fields included, and are never shown to anyone).
+    text = json.dumps(body, ensure_ascii=False)
     if any(marker in text for marker in TRACEBACK_MARKERS):
         problems.append("a stack trace in the response")
     speech = body.get("outputSpeech")
