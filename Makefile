@@ -44,6 +44,7 @@ test: $(STAMP) $(NODE_STAMP) espeak-ng
 ## bench: the benchmark table (ratios against an SDK-sample baseline, same run, same machine)
 bench: $(STAMP) $(NODE_STAMP)
 	$(PY) -m bench.run
+	$(PY) -m skill.audio.bench  # the offline voice's render time per audio minute
 
 ## fuzz: the request fuzzing with ten times the examples of the test suite
 fuzz: $(STAMP) $(NODE_STAMP)
