@@ -170,7 +170,8 @@ def skill_tag(tag: str) -> bool:
     return 0 < millis <= 10_000
 
 
-TRACEBACK_MARKERS = ("Traceback", 'File "')
+# What only a Python traceback writes (a couple may well be called Traceback, or say "file").
+TRACEBACK_MARKERS = ("Traceback (most recent call last)", '", line ')
 
 
 def _ssml_problems(where: str, ssml: Any) -> list[str]:
