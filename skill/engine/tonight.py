@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from skill.content.model import Source
+from skill.content.rules import REQUIRED_PLANS
 from skill.engine import beats
 from skill.engine import plan as plans
 from skill.engine.context import Ctx
@@ -16,7 +17,8 @@ from skill.engine.state import Phase, State
 from skill.engine.words import mark, plan_title, plan_words, say, tonight
 from skill.speech.timing import Pause
 
-LENGTHS = ("quick", "full")  # the plans a couple chooses between; the others are formats
+# The plans a couple chooses between (the content must have them); the others are formats.
+LENGTHS = REQUIRED_PLANS
 STALE_AFTER = timedelta(hours=12)  # an unfinished check-in older than this is not resumed on launch
 
 
@@ -43,7 +45,7 @@ def start(state: State, ctx: Ctx, plan_id: str | None, welcome: bool = False) ->
 
 
 def unknown_length(state: State, ctx: Ctx) -> Outcome:
-    lengths = {p: plan_words(ctx.content, p, state.turn_seconds) for p in ("quick", "full")}
+    lengths = {p: plan_words(ctx.content, p, state.turn_seconds) for p in LENGTHS}
     unknown = say(ctx, state, "unknown_length", **lengths)
     return reply(state, unknown, reprompt=context_reprompt(state, ctx))
 
