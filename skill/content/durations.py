@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from skill.content.lint import Problem
-from skill.content.model import Content, Exercise, Plan, Source, Step
+from skill.content.model import Beat, Content, Exercise, Plan, Source, Step
 from skill.content.rules import DEFAULT_TURN_SECONDS, DURATION_TOLERANCE
 from skill.speech.timing import WORDS_PER_SECOND
 
@@ -69,21 +69,25 @@ def pause_seconds(content: Content, minutes: int, exercise: Exercise | None = No
     )
 
 
+def beat_seconds(content: Content, beat: Beat, minutes: int, turn_seconds: int) -> float:
+    """One beat: its prompt (or breathing script), its silence and its closing line."""
+    if beat.source == Source.PAUSE:
+        spoken = script_seconds(content, minutes)
+    else:
+        spoken = mean_seconds(beat.prompts, question_words=question_words(content))
+    floor = turn_seconds if beat.floor is None else beat.floor
+    return spoken + floor + mean_seconds(beat.after)
+
+
 def step_seconds(
     content: Content, step: Step, exercise: Exercise, turn_seconds: int, last: bool
 ) -> float:
     """One step: its intro, each beat with its silence, and the hand-over after each beat."""
-    qwords = question_words(content)
     minutes = step.minutes or exercise.minutes or 1
     total = mean_seconds(exercise.intro, title_words=2)
     beats = [beat for _ in range(step.rounds) for beat in exercise.beats]
     for index, beat in enumerate(beats):
-        if beat.source == Source.PAUSE:
-            total += script_seconds(content, minutes)
-        else:
-            total += mean_seconds(beat.prompts, question_words=qwords)
-        total += turn_seconds if beat.floor is None else beat.floor
-        total += mean_seconds(beat.after)
+        total += beat_seconds(content, beat, minutes, turn_seconds)
         if index + 1 < len(beats):
             total += mean_seconds(content.phrases.get("ready_turn", ()))
         elif not last:

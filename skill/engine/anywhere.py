@@ -3,8 +3,7 @@ support, forgetting the couple, and the answers to a pending yes/no question."""
 
 from __future__ import annotations
 
-from skill.content.durations import mean_seconds, question_words, script_seconds
-from skill.content.model import Content, Source
+from skill.content.durations import beat_seconds
 from skill.engine import beats
 from skill.engine import plan as plans
 from skill.engine.context import Ctx
@@ -23,6 +22,7 @@ from skill.engine.state import MAX_TURN_SECONDS, MIN_TURN_SECONDS, Asking, Phase
 from skill.engine.words import number_words, say, seconds_words, tonight
 
 TURN_STEP = 15  # seconds added or taken by "longer turns" / "shorter turns"
+HAND_OVER_SECONDS = 2  # "Ready for Alex's turn?", counted with each beat still to come
 
 
 def stop(state: State, event: Event, ctx: Ctx) -> Outcome:
@@ -59,7 +59,10 @@ def time_left(state: State, event: Event, ctx: Ctx) -> Outcome:
     plan = tonight(ctx, state)
     if state.phase == Phase.BEAT:
         ahead = plans.remaining(state, content)
-        seconds = sum(beat_seconds(content, pos, state.turn_seconds) for pos in ahead)
+        seconds = sum(
+            beat_seconds(content, p.beat, p.minutes, state.turn_seconds) + HAND_OVER_SECONDS
+            for p in ahead
+        )
         parts = still_to_come(state, ahead)
         if not ahead:
             said = say(ctx, state, "time_left_last")
@@ -88,16 +91,6 @@ def still_to_come(state: State, ahead: list[Position]) -> list[str]:
         parts.append(f"{name}'s turn" if name else f"the rest of {ahead[0].exercise.title}")
     steps = (p.exercise.title for p in ahead if p.step_index != state.step)
     return parts + list(dict.fromkeys(steps))
-
-
-def beat_seconds(content: Content, pos: Position, turn_seconds: int) -> float:
-    """A beat still to come: its words, its silence, its hand-over."""
-    if pos.beat.source == Source.PAUSE:
-        spoken = script_seconds(content, pos.minutes)
-    else:
-        spoken = mean_seconds(pos.beat.prompts, question_words=question_words(content))
-    floor = turn_seconds if pos.beat.floor is None else pos.beat.floor
-    return spoken + floor + mean_seconds(pos.beat.after) + 2
 
 
 def minutes_words(seconds: float) -> str:
