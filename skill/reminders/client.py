@@ -264,10 +264,10 @@ class Reminders:
         time_zone: str | None = None,
     ) -> Saved | Failure:
         """A new weekly reminder in the device's time zone (read first unless given)."""
-        zone = time_zone or self.time_zone()
-        if not isinstance(zone, str):
-            return zone
-        body = _request_body(weekly, names, locale, zone, now)
+        prepared = self._prepare(weekly, names, locale, now, time_zone)
+        if not isinstance(prepared, tuple):
+            return prepared
+        zone, body = prepared
 
         def post() -> Saved | Failure:
             answer = self._reminders.create_reminder(body)
@@ -275,6 +275,22 @@ class Reminders:
             return Saved(token, zone) if token else Unavailable(self._api.last_status)
 
         return self._call("create", post)
+
+    def _prepare(
+        self,
+        weekly: Weekly,
+        names: tuple[str, str],
+        locale: str,
+        now: datetime | None,
+        time_zone: str | None,
+    ) -> tuple[str, dict[str, Any]] | Failure:
+        """The time zone (read first unless given) and the body create and update send."""
+        zone = time_zone or self.time_zone()
+        if not isinstance(zone, str):
+            return zone
+        return zone, reminder_request(
+            weekly, names=names, locale=locale, time_zone=zone, now=now or datetime.now(UTC)
+        )
 
     def get(self, alert_token: str) -> Reminder | Failure:
         """The reminder as Alexa has it; Gone when the couple deleted it in the app."""
@@ -305,10 +321,10 @@ class Reminders:
         time_zone: str | None = None,
     ) -> Saved | Failure:
         """Move the reminder to a new day and time (PUT replaces the whole reminder)."""
-        zone = time_zone or self.time_zone()
-        if not isinstance(zone, str):
-            return zone
-        body = _request_body(weekly, names, locale, zone, now)
+        prepared = self._prepare(weekly, names, locale, now, time_zone)
+        if not isinstance(prepared, tuple):
+            return prepared
+        zone, body = prepared
 
         def put() -> Saved | Failure:
             answer = self._reminders.update_reminder(alert_token, body)
@@ -352,12 +368,3 @@ class Reminders:
             (self._clock() - started) * 1000,
         )
         return result
-
-
-def _request_body(
-    weekly: Weekly, names: tuple[str, str], locale: str, zone: str, now: datetime | None
-) -> dict[str, Any]:
-    """What create and update send: the same reminder, first occurring after `now`."""
-    return reminder_request(
-        weekly, names=names, locale=locale, time_zone=zone, now=now or datetime.now(UTC)
-    )
