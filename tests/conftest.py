@@ -4,6 +4,7 @@ move by hand, and simulated Echo devices that turn typed lines into Alexa reques
 from __future__ import annotations
 
 import importlib.util
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -52,6 +53,19 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def lambda_handler(db_path: Path) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     return load_lambda_module().lambda_handler
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A copy of the shipped content files, for tests that edit them as a writer would."""
+    from skill.content.lint import FILES
+    from skill.content.loader import CONTENT_DIR
+
+    folder = tmp_path / "content"
+    folder.mkdir()
+    for name in FILES:
+        shutil.copy(CONTENT_DIR / name, folder / name)
+    return folder
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ And a format is content, not code: a plan added to a copy of the content files i
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,7 +18,6 @@ import pytest
 from skill.cli import main
 from skill.console.device import Device, Turn
 from skill.content.durations import plan_minutes
-from skill.content.lint import FILES
 from skill.content.loader import CONTENT_DIR, build, check_directory, default_content, read_files
 from skill.content.rules import DEFAULT_TURN_SECONDS
 from skill.engine.conversation import handle
@@ -288,15 +286,6 @@ steps = [
   {{ closing = ["hug", "last_words"] }},
 ]
 """
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    folder = tmp_path / "content"
-    folder.mkdir()
-    for name in FILES:
-        shutil.copy(CONTENT_DIR / name, folder / name)
-    return folder
 
 
 def with_format(folder: Path, minutes: int) -> None:

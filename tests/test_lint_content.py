@@ -6,7 +6,6 @@ text, and runs both the validator and the command line on it."""
 from __future__ import annotations
 
 import re
-import shutil
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +15,6 @@ import pytest
 from skill.cli import main
 from skill.content.lint import FILES
 from skill.content.loader import (
-    CONTENT_DIR,
     ContentError,
     build,
     check_directory,
@@ -32,15 +30,6 @@ from skill.speech.timing import estimated_seconds
 
 AUDIO_CAP_SECONDS = 240  # Alexa plays at most this much audio in one response
 QUESTION_LINE = re.compile(r'^(\w+) = "', re.MULTILINE)
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    folder = tmp_path / "content"
-    folder.mkdir()
-    for name in FILES:
-        shutil.copy(CONTENT_DIR / name, folder / name)
-    return folder
 
 
 # --- editing the copy ----------------------------------------------------------------------
