@@ -37,10 +37,6 @@ def variant_ids(tag: str, count: int) -> tuple[str, ...]:
     return tuple(f"{zlib.crc32(f'{tag}#{index}'.encode()) & 0xFFFF:04x}" for index in range(count))
 
 
-def said_ids(state: State) -> list[str]:
-    return list(split_ids(state.said))
-
-
 @lru_cache(maxsize=256)
 def said_set(said: str) -> frozenset[str]:
     return frozenset(split_ids(said))
@@ -54,7 +50,7 @@ def split_ids(said: str) -> tuple[str, ...]:
 def mark(state: State, ctx: Ctx) -> State:
     """The state with its beat's mark set here: the lines of the beat about to be spoken
     avoid everything said so far, and keep those words when said again ("repeat")."""
-    return state.replace(said_mark=len(said_ids(state)) + len(ctx.spoken))
+    return state.replace(said_mark=len(split_ids(state.said)) + len(ctx.spoken))
 
 
 def choose(
@@ -99,7 +95,7 @@ def said_longest_ago(ids: tuple[str, ...], history: tuple[str, ...]) -> int:
 def heard_before(ctx: Ctx, state: State, key: str) -> bool:
     """Whether any variant of the phrase was said before this beat began."""
     ids = set(variant_ids(key, len(ctx.content.phrases[key])))
-    return any(i in ids for i in said_ids(state)[: state.said_mark])
+    return any(i in ids for i in split_ids(state.said)[: state.said_mark])
 
 
 def say(
@@ -116,7 +112,7 @@ def remember(state: State, spoken: list[str]) -> State:
     first when it is full)."""
     if state.phase != Phase.BEAT or not spoken:
         return state
-    ids = said_ids(state) + spoken
+    ids = [*split_ids(state.said), *spoken]
     dropped = max(0, len(ids) - KEEP_SAID)
     return state.replace(said="".join(ids[dropped:]), said_mark=max(0, state.said_mark - dropped))
 
