@@ -199,11 +199,18 @@ def test_no_sample_shared_between_intents(model):
     assert not shared
 
 
+def one_slot_type(model, intent_name: str, sample: str) -> str | None:
+    """The type of a sample's only slot ("a {length} one" -> CheckInLength), else None."""
+    found = SLOT_REFERENCE.findall(sample)
+    return model.slots_of(intent_name)[found[0].strip("{}")] if len(found) == 1 else None
+
+
 def test_no_samples_collide_once_slots_are_made_generic(model):
-    """The one allowed collision: bare one-slot samples ("{length}", "{exercise}") next to the
-    bare "{firstName}", when each custom type is a closed list disjoint from the others, so
-    the value alone says which intent it is (the matcher and virtual-alexa both prefer a
-    resolved custom value to an open first name)."""
+    """The one allowed collision: one-slot samples of the same shape ("{length}" and
+    "{exercise}" next to the bare "{firstName}"; "a {length} one" next to "a {questionKind}
+    one"), when each custom type is a closed list disjoint from the others, so the value
+    alone says which intent it is (the matcher and virtual-alexa both prefer a resolved
+    custom value to an open first name)."""
     owners = {}
     for intent_name, sample in model.all_samples():
         owners.setdefault(generic(sample), []).append((intent_name, sample))
@@ -211,10 +218,15 @@ def test_no_samples_collide_once_slots_are_made_generic(model):
     for shape, owned in owners.items():
         if len({name for name, _ in owned}) < 2:
             continue
-        types = [model.bare_slot_type(name, sample) for name, sample in owned]
-        custom = [t for t in types if t and not t.startswith("AMAZON.")]
+        types = [one_slot_type(model, name, sample) for name, sample in owned]
+        custom = sorted({t for t in types if t and not t.startswith("AMAZON.")})
         open_ones = [t for t in types if t and t.startswith("AMAZON.")]
-        if None in types or len(open_ones) > 1 or len(custom) + len(open_ones) != len(types):
+        overlapping = any(
+            model.closed_values(first) & model.closed_values(second)
+            for i, first in enumerate(custom)
+            for second in custom[i + 1 :]
+        )
+        if None in types or len(open_ones) > 1 or overlapping:
             collisions[shape] = owned
     assert not collisions
 

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from skill.content.loader import default_content
+from skill.content.lint import FEATURE_PHRASES
+from skill.content.loader import CONTENT_DIR, default_content
 from skill.engine.anywhere import minutes_words
 from skill.engine.history import ordinal
 from skill.engine.words import MINUTE_WORDS, plan_words, seconds_words
@@ -74,12 +75,24 @@ def fill(text: str, values: dict[str, str]) -> str:
     return text.format(**values)
 
 
+def feature_examples() -> dict[str, dict[str, str]]:
+    """The example values each capability's phrase file gives its entries."""
+    import tomllib
+
+    examples = {}
+    for file in FEATURE_PHRASES:
+        raw = tomllib.loads(CONTENT_DIR.joinpath(file).read_text(encoding="utf-8"))
+        examples.update({key: entry.get("example", {}) for key, entry in raw.items()})
+    return examples
+
+
 def every_line() -> Iterator[tuple[str, str]]:
     """(where it comes from, the line as spoken)."""
     values = sample_values()
+    examples = feature_examples()
     for key, variants in CONTENT.phrases.items():
         for i, text in enumerate(variants):
-            yield f"phrases.{key}[{i}]", fill(text, values)
+            yield f"phrases.{key}[{i}]", fill(text, {**values, **examples.get(key, {})})
     for ex in CONTENT.exercises.values():
         yield f"exercises.{ex.id}.title", ex.title
         for i, text in enumerate(ex.intro):

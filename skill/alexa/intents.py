@@ -19,6 +19,15 @@ INTENT_EVENTS = {
     "TimeLeftIntent": "time_left",
     "AcknowledgeIntent": "acknowledge",
     "ForgetUsIntent": "forget",
+    "MeditateIntent": "meditate",
+    "QuestionKindIntent": "question_kind",
+    "KeepQuestionIntent": "keep_question",
+    "FavouriteIntent": "favourite",
+    "NeverAgainIntent": "never_again",
+    "ReminderSetIntent": "remind",
+    "ReminderWhenIntent": "reminder_when",
+    "ReminderMoveIntent": "reminder_move",
+    "ReminderStopIntent": "reminder_stop",
     "AMAZON.HelpIntent": "help",
     "AMAZON.StopIntent": "stop",
     "AMAZON.CancelIntent": "cancel",
@@ -30,19 +39,26 @@ INTENT_EVENTS = {
     "AMAZON.StartOverIntent": "start_over",
     "AMAZON.YesIntent": "yes",
     "AMAZON.NoIntent": "no",
-    # Alexa may route these built-ins to any custom skill; they mean the obvious thing here.
+    # The audio player's built-ins (declared, as an AudioPlayer skill must): next means next;
+    # the others have no meaning in a meditation and are answered so.
     "AMAZON.NextIntent": "next",
+    "AMAZON.PreviousIntent": "player_command",
+    "AMAZON.LoopOnIntent": "player_command",
+    "AMAZON.LoopOffIntent": "player_command",
+    "AMAZON.ShuffleOnIntent": "player_command",
+    "AMAZON.ShuffleOffIntent": "player_command",
 }
 
-# The built-in intents the interaction model declares (AMAZON.NextIntent is not declared:
-# Alexa may still route it to the skill).
-MODEL_BUILT_INS = tuple(
-    name for name in INTENT_EVENTS if name.startswith("AMAZON.") and name != "AMAZON.NextIntent"
-)
+# The built-in intents the interaction model declares.
+MODEL_BUILT_INS = tuple(name for name in INTENT_EVENTS if name.startswith("AMAZON."))
 
 # Slots of AMAZON.FirstName: the words heard are the value. thirdName is filled when three
 # names are said ("Zoë and Mark and Ana"): the skill is for two.
-OPEN_SLOTS = frozenset({"firstName", "secondName", "thirdName", "partner"})
+# Built-in slot types: AMAZON.NUMBER ("10"), AMAZON.TIME ("20:00", "EV") and
+# AMAZON.DayOfWeek ("sunday") are read as heard.
+OPEN_SLOTS = frozenset(
+    {"firstName", "secondName", "thirdName", "partner", "minutes", "time", "day"}
+)
 
 
 def resolved_id(slot) -> str | None:

@@ -9,13 +9,15 @@ nothing but the standard library.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
+
+from skill.content.model import script_of, version_of
+
+__all__ = ["Meditation", "by_id", "by_minutes", "meditations", "version_of"]
 
 FILE = "meditations.toml"
 CONTENT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "content")
@@ -66,16 +68,6 @@ def estimate_seconds(script: tuple[str | float, ...] | list[str | float]) -> flo
     return sum(
         words(item) * SECONDS_PER_WORD if isinstance(item, str) else float(item) for item in script
     )
-
-
-def version_of(title: str, script: tuple[str | float, ...] | list[str | float]) -> str:
-    """First 8 hex digits of SHA-256 over the title and the script as canonical JSON."""
-    canonical = json.dumps(
-        {"title": title, "script": [s if isinstance(s, str) else float(s) for s in script]},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:8]
 
 
 def _is_silence(item: object) -> bool:
@@ -144,6 +136,11 @@ def check_text(text: str, where: str = FILE) -> list[str]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         return [f"{where}: not valid TOML: {error}"]
+    return check_data(data, where)
+
+
+def check_data(data: dict, where: str = FILE) -> list[str]:
+    """All problems of a meditations file's parsed tables."""
     unknown = set(data) - {"meditation"}
     problems = (
         [f"{where}: unknown top-level key(s) {', '.join(sorted(unknown))}"] if unknown else []
@@ -169,14 +166,14 @@ def parse_text(text: str, where: str = FILE) -> tuple[Meditation, ...]:
         raise ValueError("\n".join(problems))
     result = []
     for raw in tomllib.loads(text)["meditation"]:
-        script = tuple(s.strip() if isinstance(s, str) else float(s) for s in raw["script"])
+        title, script = script_of(raw)
         result.append(
             Meditation(
                 id=raw["id"],
-                title=raw["title"].strip(),
+                title=title,
                 minutes=raw["minutes"],
                 script=script,
-                version=version_of(raw["title"].strip(), script),
+                version=version_of(title, script),
             )
         )
     return tuple(result)

@@ -23,6 +23,8 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+from skill.console.builtins import resolve
+
 ER_SUCCESS_MATCH = "ER_SUCCESS_MATCH"
 ER_SUCCESS_NO_MATCH = "ER_SUCCESS_NO_MATCH"
 
@@ -251,7 +253,7 @@ class UtteranceMatcher:
 
     def _resolve(self, slot: str, slot_type: str, raw: str) -> SlotValue:
         if slot_type.startswith("AMAZON."):
-            return SlotValue(slot, raw, None, None, None, slot_type)
+            return SlotValue(slot, resolve(slot_type, raw), None, None, None, slot_type)
         hit = self._values.get(slot_type, {}).get(raw)
         if hit is None:
             return SlotValue(slot, raw, None, None, ER_SUCCESS_NO_MATCH, slot_type)

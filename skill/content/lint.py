@@ -12,7 +12,21 @@ from skill.content import rules
 from skill.content.model import Source, Who
 from skill.speech.timing import Pause, estimated_seconds
 
-FILES = ("exercises.toml", "questions.toml", "pauses.toml", "phrases.toml", "locales.toml")
+CORE_FILES = (
+    "exercises.toml",
+    "questions.toml",
+    "pauses.toml",
+    "phrases.toml",
+    "locales.toml",
+    "meditations.toml",
+)
+# The lines of one capability each. An entry is a table: `say`, its variants, and `example`,
+# a sample value for each placeholder it may use (besides the partners' names), which the
+# read-aloud test speaks them with.
+FEATURE_PHRASES = ("meditation_phrases.toml", "reminder_phrases.toml", "deck_phrases.toml")
+FILES = CORE_FILES + FEATURE_PHRASES
+NAME_PLACEHOLDERS = ("first", "second", "speaker", "other")
+FEATURE_MIN_VARIANTS = 2
 
 
 class Problem(NamedTuple):
@@ -343,6 +357,37 @@ def check_phrases(raw: dict[str, Any]) -> list[Problem]:
     return problems
 
 
+def check_feature_phrases(file: str, raw: dict[str, Any]) -> list[Problem]:
+    problems = []
+    for key, entry in raw.items():
+        if not isinstance(entry, dict) or "say" not in entry:
+            problems.append(Problem(file, key, "must be a table with say = [...] (and example)"))
+            continue
+        problems += unknown_keys(file, key, entry, {"say", "example"})
+        example = entry.get("example", {})
+        if not isinstance(example, dict) or not all(isinstance(v, str) for v in example.values()):
+            problems.append(Problem(file, key, 'example must be a table: { name = "value" }'))
+            continue
+        allowed = (*NAME_PLACEHOLDERS, *example)
+        problems += check_variants(file, key, entry["say"], allowed, FEATURE_MIN_VARIANTS)
+    return problems
+
+
+def check_meditations(raw: dict[str, Any]) -> list[Problem]:
+    """The renderer's own check of each script (skill/audio/scripts.py), as problems."""
+    from skill.audio.scripts import FILE, check_data
+
+    prefix = f"{FILE}: "
+    return [
+        Problem(FILE, "meditation", message.removeprefix(prefix))
+        for message in check_data(raw, FILE)
+    ]
+
+
+def feature_check(file: str) -> Any:
+    return lambda raw: check_feature_phrases(file, raw)
+
+
 def check_locales(raw: dict[str, Any]) -> list[Problem]:
     file = "locales.toml"
     locales = raw.get("locales")
@@ -370,7 +415,7 @@ def check_across(raw_files: dict[str, dict[str, Any]]) -> list[Problem]:
     categories = raw_files.get("questions.toml", {}).get("categories")
     if not isinstance(exercises, dict) or not isinstance(categories, dict):
         return []
-    return [
+    problems = [
         Problem(
             "questions.toml", f"categories.{cat_id}", f"not_after names {ex!r}, not an exercise"
         )
@@ -379,6 +424,13 @@ def check_across(raw_files: dict[str, dict[str, Any]]) -> list[Problem]:
         for ex in cat["not_after"]
         if ex not in exercises
     ]
+    seen: dict[str, str] = {key: "phrases.toml" for key in raw_files.get("phrases.toml", {})}
+    for file in FEATURE_PHRASES:
+        for key in raw_files.get(file, {}):
+            if key in seen:
+                problems.append(Problem(file, key, f"is already a phrase in {seen[key]}"))
+            seen.setdefault(key, file)
+    return problems
 
 
 CHECKS = {
@@ -387,6 +439,8 @@ CHECKS = {
     "pauses.toml": check_pauses,
     "phrases.toml": check_phrases,
     "locales.toml": check_locales,
+    "meditations.toml": check_meditations,
+    **{file: feature_check(file) for file in FEATURE_PHRASES},
 }
 
 

@@ -10,7 +10,7 @@ from importlib.resources.abc import Traversable
 from typing import Any
 
 from skill.content.durations import check_durations
-from skill.content.lint import FILES, Problem, validate
+from skill.content.lint import FEATURE_PHRASES, FILES, Problem, validate
 from skill.content.model import (
     Beat,
     Category,
@@ -21,7 +21,10 @@ from skill.content.model import (
     Question,
     Source,
     Step,
+    Track,
     Who,
+    script_of,
+    version_of,
 )
 
 #: The shipped content: package data, read with importlib.resources, so an installed wheel
@@ -112,6 +115,8 @@ def build(raw: dict[str, dict[str, Any]]) -> Content:
     }
     pauses = {s["minutes"]: tuple(s["lines"]) for s in raw["pauses.toml"]["scripts"]}
     phrases = {key: as_tuple(value) for key, value in raw["phrases.toml"].items()}
+    for file in FEATURE_PHRASES:
+        phrases.update((key, as_tuple(entry["say"])) for key, entry in raw[file].items())
     categories = {
         cat_id: Category(
             cat_id,
@@ -127,7 +132,14 @@ def build(raw: dict[str, dict[str, Any]]) -> Content:
         for code, entry in locales_raw["locales"].items()
     }
     not_names = frozenset(word.casefold() for word in locales_raw["words"]["not_names"])
-    return Content(exercises, plans, questions, pauses, phrases, categories, locales, not_names)
+    meditations = {}
+    for table in raw["meditations.toml"]["meditation"]:
+        title, script = script_of(table)
+        track = Track(table["id"], title, table["minutes"], version_of(title, script))
+        meditations[track.id] = track
+    return Content(
+        exercises, plans, questions, pauses, phrases, categories, locales, not_names, meditations
+    )
 
 
 def load_content(directory: Folder = CONTENT_DIR) -> Content:

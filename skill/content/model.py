@@ -78,6 +78,40 @@ class Locale(NamedTuple):
     helpline: str  # a domestic-abuse helpline, as a sentence
 
 
+class Track(NamedTuple):
+    """A guided meditation as the skill needs it at run time (the script itself is the
+    renderer's: skill/audio/scripts.py). The file name derives from id and version, so a
+    changed script is a new file and no device plays a stale cache."""
+
+    id: str
+    title: str
+    minutes: int
+    version: str
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.id}.{self.version}.mp3"
+
+
+def script_of(raw: dict) -> tuple[str, tuple[str | float, ...]]:
+    """A [[meditation]] table's title and script as the version is computed over them."""
+    script = tuple(s.strip() if isinstance(s, str) else float(s) for s in raw["script"])
+    return raw["title"].strip(), script
+
+
+def version_of(title: str, script: tuple[str | float, ...] | list[str | float]) -> str:
+    """First 8 hex digits of SHA-256 over the title and the script as canonical JSON."""
+    import hashlib
+    import json
+
+    canonical = json.dumps(
+        {"title": title, "script": [s if isinstance(s, str) else float(s) for s in script]},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:8]
+
+
 class Content:
     """All of it, loaded once. Compared and hashed by identity (one object per load), so
     that caches can key on it."""
@@ -86,6 +120,7 @@ class Content:
         "categories",
         "exercises",
         "locales",
+        "meditations",
         "not_names",
         "pauses",
         "phrases",
@@ -103,6 +138,7 @@ class Content:
         categories: dict[str, Category] | None = None,
         locales: dict[str, Locale] | None = None,
         not_names: frozenset[str] = frozenset(),  # words heard as a "name" that are not names
+        meditations: dict[str, Track] | None = None,
     ) -> None:
         self.exercises = exercises
         self.plans = plans
@@ -112,6 +148,7 @@ class Content:
         self.categories = categories if categories is not None else {}
         self.locales = locales if locales is not None else {}
         self.not_names = not_names
+        self.meditations = meditations if meditations is not None else {}
 
     def locale(self, code: str) -> Locale:
         """The locale's data, else the first locale of its language, else en-US."""

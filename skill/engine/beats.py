@@ -147,13 +147,14 @@ def finish(state: State, ctx: Ctx, lead: list[Part], parts: list[Part], pos: Pos
         key = "single_done_held" if state.held else "single_done"
         parts.append(say(ctx, state, key, title=pos.exercise.title))
         return reply(state.replace(phase=Phase.DONE), *fit(lead, parts), end=True)
+    from skill.engine.farewell import after_check_in  # (it leads on to meditation and beats)
+
     if not state.completed:  # the first check-in: how to start the next one, once
         parts.append(say(ctx, state, "next_time_hint"))
-    parts.append(say(ctx, state, "goodbye_done"))
     done = state.replace(phase=Phase.DONE, said="", said_mark=0)
     done = record_completion(done, ctx.now.date())
     done = done.replace(last_closing=pos.exercise.id, held=())
-    return reply(done, *fit(lead, parts), end=True, finished=True)
+    return after_check_in(done, ctx, fit(lead, parts))
 
 
 def advance(state: State, ctx: Ctx, lead: list[Part]) -> Outcome:

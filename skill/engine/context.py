@@ -19,6 +19,9 @@ class Ctx(NamedTuple):
     # The ids of the variants chosen while answering this one request (words.py); handle()
     # keeps them in the state. Local to the request, never shared.
     spoken: list[str]
+    # This device can play a meditation: it has an audio player, and the rendered audio is
+    # hosted (CHECKIN_AUDIO_URL). Without both, a meditation is offered in words only.
+    audio: bool = False
 
     def new_seed(self) -> int:
         """A couple's seed, made once from the time of their first request."""

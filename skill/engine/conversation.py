@@ -22,12 +22,18 @@ HEARD_AGAIN = frozenset({EventKind.HELP, EventKind.REPEAT, EventKind.FALLBACK})
 
 
 def handle(
-    state: State, event: Event, now: datetime, content: Content, locale: str = "en-US"
+    state: State,
+    event: Event,
+    now: datetime,
+    content: Content,
+    locale: str = "en-US",
+    audio: bool = False,
 ) -> Outcome:
     """Answer one event. The state in the outcome is the one to save (if it changed): it
     remembers the lines said, so that tonight's check-in never says one twice. What the
-    couple ask to hear again (help, repeat) or could not be understood changes nothing."""
-    ctx = Ctx(content, now, locale, [])
+    couple ask to hear again (help, repeat) or could not be understood changes nothing.
+    `audio`: this device can play a hosted meditation (Ctx.audio)."""
+    ctx = Ctx(content, now, locale, [], audio)
     outcome = route(state, event, ctx)
     if outcome.forget:
         return outcome
@@ -36,7 +42,7 @@ def handle(
         new = remember(new, ctx.spoken)
     if new != state:
         new = new.replace(updated=now.isoformat(timespec="seconds"))
-    return Outcome(new, outcome.reply) if new is not outcome.state else outcome
+    return outcome._replace(state=new) if new is not outcome.state else outcome
 
 
 def route(state: State, event: Event, ctx: Ctx) -> Outcome:

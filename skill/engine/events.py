@@ -32,9 +32,39 @@ class EventKind(StrEnum):
     START_OVER = "start_over"
     YES = "yes"
     NO = "no"
+    # The question deck by voice
+    QUESTION_KIND = "question_kind"  # "a deep one", "something fun": slot questionKind
+    KEEP_QUESTION = "keep_question"  # "we love that one"
+    FAVOURITE = "favourite"  # "ask us a favourite"
+    NEVER_AGAIN = "never_again"  # "never ask that again"
+    # Guided meditations (long-form audio)
+    MEDITATE = "meditate"  # "a ten minute meditation": slots minutes, meditation
+    PLAYER_COMMAND = "player_command"  # loop, shuffle, previous: no meaning in a meditation
+    PLAY_STARTED = "play_started"  # AudioPlayer.PlaybackStarted: slots token, offset
+    PLAY_STOPPED = "play_stopped"  # AudioPlayer.PlaybackStopped: slots token, offset
+    PLAY_FINISHED = "play_finished"  # AudioPlayer.PlaybackFinished: slots token
+    PLAY_FAILED = "play_failed"  # AudioPlayer.PlaybackFailed: slots token, offset
+    # The weekly reminder
+    REMIND = "remind"  # "remind us every Sunday at eight": slots day, time
+    REMINDER_WHEN = "reminder_when"  # "when is our reminder?"
+    REMINDER_MOVE = "reminder_move"  # "move our reminder to Friday at seven"
+    REMINDER_STOP = "reminder_stop"  # "stop reminding us"
+    REMINDER_DONE = "reminder_done"  # what a reminder call came back with (the adapter's)
+    CONSENT = "consent"  # Connections.Response to the permission request: slot status
 
 
 KINDS = frozenset(EventKind)
+
+# Requests about the audio stream: their replies may hold AudioPlayer directives only, never
+# speech, a card, a reprompt or a screen.
+PLAYBACK_EVENTS = frozenset(
+    {
+        EventKind.PLAY_STARTED,
+        EventKind.PLAY_STOPPED,
+        EventKind.PLAY_FINISHED,
+        EventKind.PLAY_FAILED,
+    }
+)
 
 
 class Event(namedtuple("Event", ("kind", "slots"))):

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from skill.engine.context import Ctx
+from skill.engine.effects import Effect
 from skill.engine.events import Event
 from skill.engine.reply import Reply
 from skill.engine.state import State
@@ -16,6 +17,7 @@ class Outcome(NamedTuple):
     state: State
     reply: Reply
     forget: bool = False  # the couple confirmed "forget us": delete everything stored
+    effect: Effect | None = None  # what the edges must do besides speaking (effects.py)
 
 
 def reply(
@@ -24,10 +26,12 @@ def reply(
     reprompt: str | None = None,
     end: bool = False,
     finished: bool = False,
+    effect: Effect | None = None,
 ) -> Outcome:
     """An outcome that keeps the session open (with a reprompt) or ends it; empty lines,
     left by optional parts, are dropped."""
-    return Outcome(state, Reply(tuple(p for p in parts if p != ""), reprompt, end, finished))
+    speech = tuple(p for p in parts if p != "")
+    return Outcome(state, Reply(speech, reprompt, end, finished), effect=effect)
 
 
 Handler = Callable[[State, Event, Ctx], Outcome]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from skill.engine import anywhere, onboarding, tonight
+from skill.engine import anywhere, choosing, meditation, onboarding, reminding, tonight
 from skill.engine.events import EventKind as E
 from skill.engine.onboarding import first_contact
 from skill.engine.outcome import Handler
@@ -32,6 +32,25 @@ EVERYWHERE: dict[E, Handler] = {
     E.ACKNOWLEDGE: anywhere.acknowledge,
     E.REPEAT: anywhere.repeat,
     E.TURN_TIME: anywhere.turn_time,
+    # the question deck by voice
+    E.QUESTION_KIND: choosing.kind,
+    E.KEEP_QUESTION: choosing.keep,
+    E.FAVOURITE: choosing.favourite,
+    E.NEVER_AGAIN: choosing.never_again,
+    # meditations, and what the audio player reports (never answered in words)
+    E.MEDITATE: meditation.meditate,
+    E.PLAYER_COMMAND: meditation.player_command,
+    E.PLAY_STARTED: meditation.player_report,
+    E.PLAY_STOPPED: meditation.player_report,
+    E.PLAY_FINISHED: meditation.player_report,
+    E.PLAY_FAILED: meditation.player_report,
+    # the weekly reminder
+    E.REMIND: reminding.remind,
+    E.REMINDER_WHEN: reminding.when,
+    E.REMINDER_MOVE: reminding.move,
+    E.REMINDER_STOP: reminding.stop_reminding,
+    E.REMINDER_DONE: reminding.done,
+    E.CONSENT: reminding.consent,
 }
 
 # Each phase: the events it answers in its own way, and (under None) anything else.
@@ -95,6 +114,9 @@ BY_PHASE: dict[Phase, dict[E | None, Handler]] = {
         E.NO: tonight.goodbye,
         None: tonight.done_not_understood,
     },
+    Phase.MEDITATION: {
+        None: meditation.player_command,  # (written next)
+    },
 }
 
 # A pending yes/no question: the answers it takes. The handler gets the state with the
@@ -107,9 +129,17 @@ ANSWERS: Mapping[tuple[Asking, E], Handler] = MappingProxyType(
         (Asking.FORGET, E.CANCEL): anywhere.forget_declined,
         (Asking.SUPPORT, E.YES): anywhere.support_stop,
         (Asking.SUPPORT, E.NO): anywhere.support_carry_on,
+        (Asking.MEDITATE, E.YES): meditation.offer_accepted,
+        (Asking.MEDITATE, E.MEDITATE): meditation.offer_accepted,
+        (Asking.MEDITATE, E.NO): meditation.offer_declined,
+        (Asking.REMINDER, E.YES): reminding.offer_accepted,
+        (Asking.REMINDER, E.REMIND): reminding.offer_accepted,
+        (Asking.REMINDER, E.NO): reminding.offer_declined,
     }
 )
-NEVER_AN_ANSWER = frozenset({E.SUPPORT, E.SAFETY})
+NEVER_AN_ANSWER = frozenset(
+    {E.SUPPORT, E.SAFETY, E.PLAY_STARTED, E.PLAY_STOPPED, E.PLAY_FINISHED, E.PLAY_FAILED}
+)
 
 
 def expand() -> dict[tuple[Phase, E], Handler]:

@@ -57,7 +57,17 @@ def v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: v1_to_v2, 2: v2_to_v3}
+def v3_to_v4(data: dict[str, Any]) -> dict[str, Any]:
+    """v4 added the meditation, reminder and whole-history deck fields, all optional: a v3
+    record reads as it is. (The number moves so that a v3 deploy keeps what v4 wrote.)"""
+    return {**data, "v": 4}
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: v1_to_v2,
+    2: v2_to_v3,
+    3: v3_to_v4,
+}
 
 
 class Restored(NamedTuple):

@@ -14,7 +14,7 @@ from typing import Any
 
 from skill.content.rules import DEFAULT_TURN_SECONDS
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 MIN_TURN_SECONDS = 15
 MAX_TURN_SECONDS = 90
 KEEP_RECENT = 8  # dates of the latest completed check-ins
@@ -28,6 +28,7 @@ class Phase(StrEnum):
     READY = "ready"  # names known, nothing started
     BEAT = "beat"  # inside a plan: an exercise's turn
     DONE = "done"  # tonight's plan is finished
+    MEDITATION = "meditation"  # a meditation was handed to the audio player (or paused)
 
 
 PHASES = tuple(Phase)
@@ -39,6 +40,8 @@ class Asking(StrEnum):
     NOTHING = ""
     FORGET = "forget"  # "forget us?"
     SUPPORT = "support"  # "stop for tonight?" after the support answer
+    MEDITATE = "meditate"  # "end with ten minutes of meditation together?"
+    REMINDER = "reminder"  # "shall I remind you both every week at this time?"
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,23 @@ class State:
     last_closing: str = ""  # the closing exercise of the last finished check-in
     # A check-in set aside for a single exercise: plan, step, beat, swapped, question, started.
     held: tuple[str, ...] = ()
+    # The question deck over the couple's whole history (deck.py).
+    asked: str = ""  # the questions asked since the deck was last exhausted
+    kept: tuple[str, ...] = ()  # questions the couple loved, for "ask us a favourite"
+    never: str = ""  # questions the couple never want again
+    # A meditation handed to the audio player: its id, the offset (ms) it stopped at, whether
+    # a failed stream was tried again, and how many the couple finished.
+    meditation: str = ""
+    offset: int = 0
+    retried: bool = False
+    meditated: int = 0
+    then_play: str = ""  # a meditation to play once tonight's last question is answered
+    # The weekly reminder (reminding.py): the Alexa alert token, when it rings (Weekly.key),
+    # the day an offer was declined, and a reminder waiting for the couple's permission.
+    reminder: str = ""
+    reminder_when: str = ""
+    reminder_declined: str = ""
+    reminder_pending: str = ""
     # Written by a newer version: its schema number and the fields this version does not
     # know, stored again exactly as read.
     newer_schema: int = 0
@@ -135,7 +155,8 @@ class State:
         fixes = self.people_fixes()
         if not MIN_TURN_SECONDS <= self.turn_seconds <= MAX_TURN_SECONDS:
             fixes["turn_seconds"] = DEFAULT_TURN_SECONDS
-        for name in ("step", "beat", "started", "completed", "seed", "deck_pos", "month_count"):
+        numbers = ("step", "beat", "started", "completed", "seed", "deck_pos", "month_count")
+        for name in (*numbers, "offset", "meditated"):
             if getattr(self, name) < 0:
                 fixes[name] = 0
         if not 0 <= self.weeks < 2**WEEK_BITS:
@@ -152,7 +173,7 @@ class State:
         if len(self.heard) > 2:
             fixes["heard"] = ()
         names = fixes.get("names", self.names)
-        if not names and self.phase in (Phase.READY, Phase.BEAT, Phase.DONE):
+        if not names and self.phase in (Phase.READY, Phase.BEAT, Phase.DONE, Phase.MEDITATION):
             fixes["phase"] = Phase.NEW
         if fixes.get("phase", self.phase) == Phase.CONFIRM_NAMES and len(self.heard) != 2:
             fixes["phase"] = Phase.NAMES
