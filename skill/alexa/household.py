@@ -12,6 +12,7 @@ import hashlib
 import json
 import uuid
 from datetime import UTC, datetime
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from ask_sdk_core.handler_input import HandlerInput
@@ -19,6 +20,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from skill import oplog
 from skill.content.model import Content
 from skill.engine.conversation import Outcome, handle
+from skill.engine.effects import CallReminders
 from skill.engine.events import Event
 from skill.engine.reply import Reply
 from skill.engine.schema import load_state
@@ -29,6 +31,10 @@ from skill.store.config import CALL_DEADLINE, TURN_BUDGET_SECONDS
 from skill.store.deadline import turn_budget, turn_left
 
 MAX_CONFLICT_RETRIES = 3
+
+Calls = Callable[[CallReminders, State], Event]
+"""Carries out a call the engine asked for (the Reminders API) and returns its result as the
+engine event that reports it (REMINDER_DONE)."""
 
 
 def log_store_error(operation: str, error: Exception) -> None:
@@ -131,10 +137,20 @@ def load(handler_input: HandlerInput, store: Store) -> Loaded:
 class Household:
     """Runs one event for the household behind a request."""
 
-    def __init__(self, handler_input: HandlerInput, store: Store, content: Content) -> None:
+    def __init__(
+        self,
+        handler_input: HandlerInput,
+        store: Store,
+        content: Content,
+        audio: bool = False,
+        calls: Calls | None = None,
+    ) -> None:
         self.input = handler_input
         self.store = store
         self.content = content
+        self.audio = audio  # the device can play a hosted meditation
+        self.calls = calls
+        self.results: dict[CallReminders, Event] = {}  # a call is made once per request
         self.key = household_key(user_id(handler_input))
         self.now = request_time(handler_input)
         self.locale = request_locale(handler_input)
@@ -148,7 +164,7 @@ class Household:
         loaded = load(self.input, self.store)
         if loaded.unavailable:  # nothing to continue from, and nothing must be overwritten
             return self.say_only(loaded, "store_unreachable"), loaded
-        outcome = handle(loaded.state, event, self.now, self.content, self.locale)
+        outcome = self.decide(loaded.state, event)
         if outcome.forget:
             if not self.forget():
                 return self.say_only(loaded, "forget_failed"), loaded
@@ -162,6 +178,22 @@ class Household:
             outcome = with_speech(outcome, apology, *outcome.reply.speech)
         self.remember(outcome.state, loaded)
         return outcome, loaded
+
+    def decide(self, state: State, event: Event) -> Outcome:
+        """The engine's answer; when it asks for a call (the Reminders API), the call is made
+        and its result handed back to the engine, whose words follow the first answer's. A
+        call is made once per request, even when a write conflict makes the event run again."""
+        outcome = handle(state, event, self.now, self.content, self.locale, self.audio)
+        effect = outcome.effect
+        if not isinstance(effect, CallReminders) or self.calls is None:
+            return outcome
+        if effect not in self.results:
+            self.results[effect] = self.calls(effect, outcome.state)
+        after = handle(
+            outcome.state, self.results[effect], self.now, self.content, self.locale, self.audio
+        )
+        speech = (*outcome.reply.speech, *after.reply.speech)
+        return after._replace(reply=after.reply._replace(speech=speech))
 
     def say_only(self, loaded: Loaded, key: str) -> Outcome:
         """An apology that ends the session and changes nothing stored."""
@@ -198,7 +230,7 @@ class Household:
                         if record
                         else Loaded(State(), None)
                     )
-                    outcome = handle(loaded.state, event, self.now, self.content, self.locale)
+                    outcome = self.decide(loaded.state, event)
             except StoreUnavailable as error:
                 log_store_error("save", error)
                 break

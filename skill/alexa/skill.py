@@ -20,13 +20,16 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import RequestEnvelope, Response
 
 from skill import oplog
+from skill.alexa import playback
 from skill.alexa.household import Household
 from skill.alexa.intents import INTENT_EVENTS, slot_values
 from skill.alexa.requestlog import RequestLog
 from skill.apl.devices import supports_apl
 from skill.content.loader import default_content
 from skill.content.model import Content
+from skill.engine.effects import AskConsent, CallReminders, Play, StopAudio
 from skill.engine.events import Event, EventKind
+from skill.engine.state import State
 from skill.engine.outcome import Outcome
 from skill.engine.variants import pick
 from skill.speech.ssml import to_ssml
@@ -91,16 +94,39 @@ class EventHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         event = self.event(handler_input)
-        outcome, loaded = Household(handler_input, self.store, self.content).run(event)
+        household = Household(
+            handler_input,
+            self.store,
+            self.content,
+            audio=playback.can_play(handler_input),
+            calls=lambda call, state: reminder_calls(handler_input, call, state),
+        )
+        outcome, loaded = household.run(event)
         reply = outcome.reply
-        builder = handler_input.response_builder.speak(to_ssml(reply.speech))
-        if reply.end_session:
+        request = handler_input.request_envelope.request
+        builder = handler_input.response_builder
+        silent = playback.is_silent(getattr(request, "object_type", None))
+        if not silent:  # replies to the audio player carry its directives only
+            builder.speak(to_ssml(reply.speech))
+        effect = outcome.effect
+        if isinstance(effect, Play):
+            directive = playback.play_directive(effect.meditation, effect.offset, self.content)
+            if directive is not None:
+                builder.add_directive(directive)
+            builder.set_should_end_session(True)
+        elif isinstance(effect, StopAudio):
+            builder.add_directive(playback.stop_directive())
+            builder.set_should_end_session(True)
+        elif isinstance(effect, AskConsent):
+            from skill.alexa.reminding import ask_consent
+
+            ask_consent(builder)
+        elif reply.end_session or silent:
             builder.set_should_end_session(True)
         else:
             builder.ask(to_ssml((reply.reprompt or "",)))
-        if supports_apl(handler_input):
+        if not silent and not isinstance(effect, Play) and supports_apl(handler_input):
             builder.add_directive(render_document(outcome, self.content, event))
-        request = handler_input.request_envelope.request
         note(
             handler_input,
             intent=getattr(getattr(request, "intent", None), "name", None),
@@ -109,6 +135,13 @@ class EventHandler(AbstractRequestHandler):
             outcome="unsaved" if loaded.dirty else ("ended" if reply.end_session else "ok"),
         )
         return builder.response
+
+
+def reminder_calls(handler_input: HandlerInput, call: CallReminders, state: State) -> Event:
+    """The Reminders API call the engine asked for, made (imported only then)."""
+    from skill.alexa.reminding import make_call
+
+    return make_call(handler_input, call, state)
 
 
 class LaunchHandler(EventHandler):
@@ -143,6 +176,22 @@ class TouchHandler(EventHandler):
 
         button = button_event(getattr(handler_input.request_envelope.request, "arguments", None))
         return Event(BUTTON_EVENTS[button] if button else EventKind.FALLBACK)
+
+
+class PlayerHandler(EventHandler):
+    """The audio player's reports and buttons during a meditation: the same engine events as
+    the voice commands they stand for (PlaybackController.PauseCommandIssued is "pause").
+    Their replies carry AudioPlayer directives only (EventHandler.handle)."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        kind = getattr(handler_input.request_envelope.request, "object_type", None)
+        return kind in playback.REPORTS or kind in playback.COMMANDS
+
+    def event(self, handler_input: HandlerInput) -> Event:
+        kind = handler_input.request_envelope.request.object_type
+        if kind in playback.REPORTS:
+            return playback.report_event(handler_input)
+        return Event(playback.COMMANDS[kind])
 
 
 class ScreenErrorHandler(AbstractRequestHandler):
@@ -223,6 +272,8 @@ class RecoverInWords(AbstractExceptionHandler):
         oplog.error(line)  # errors also reach the logging handlers, for alerting
         if request is None or request_type == "SessionEndedRequest":
             return handler_input.response_builder.response
+        if playback.is_silent(request_type):  # never words to the audio player
+            return handler_input.response_builder.set_should_end_session(True).response
         sorry = pick(self.content.phrases["error"], type(exception).__name__)
         builder = handler_input.response_builder
         return builder.speak(to_ssml((sorry,))).ask(to_ssml((sorry,))).response
@@ -270,8 +321,12 @@ def skill_builder(
     builder = CheckInSkillBuilder()
     if skill_id:
         builder.skill_id = skill_id
-    for handler in (LaunchHandler, IntentHandler, TouchHandler, SessionEndedHandler):
+    handlers = (LaunchHandler, IntentHandler, TouchHandler, PlayerHandler, SessionEndedHandler)
+    for handler in handlers:
         builder.add_request_handler(handler(store, content))
+    from skill.alexa.reminding import ConsentHandler  # Connections.Response
+
+    builder.add_request_handler(ConsentHandler(store, content))
     builder.add_request_handler(ScreenErrorHandler())
     builder.add_request_handler(UnknownRequestHandler())
     builder.add_exception_handler(RecoverInWords(content, request_log))
