@@ -29,8 +29,8 @@ from skill.content.loader import default_content
 from skill.content.model import Content
 from skill.engine.effects import AskConsent, CallReminders, Play, StopAudio
 from skill.engine.events import Event, EventKind
-from skill.engine.state import State
 from skill.engine.outcome import Outcome
+from skill.engine.state import State
 from skill.engine.variants import pick
 from skill.speech.ssml import to_ssml
 from skill.store.base import Store
