@@ -4,33 +4,47 @@
 respell() changes whole words only (word boundaries, a plural "s" included), keeps the
 capital of a word that has one, and never touches SSML tags. The content may be written in
 either spelling; a word listed under `keep` is never changed (it is right in every locale for
-some sense, like the noun "practice")."""
+some sense, like the noun "practice"). Text inside braces is a placeholder ("{other}",
+filled in later) and is never changed either.
+
+Nothing here is imported on the en-US path (skill/content/localized.py returns the content
+as written for en-US): tomllib is imported only when the table is first read."""
 
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
 DEFAULT_LOCALE = "en-US"
-_TAG = re.compile(r"(<[^>]*>)")
+# What respell never changes: an SSML tag, and a placeholder in braces.
+_KEPT = re.compile(r"(<[^>]*>|\{[^{}]*\})")
 
 
-@dataclass(frozen=True)
 class Speller:
-    pattern: re.Pattern[str] | None
-    forms: dict[str, str]  # lower-case word (without plural s) -> the locale's form
+    """respell() for one spelling: ``forms`` maps each lower-case word (without a plural s)
+    that this spelling writes otherwise to its form here."""
+
+    __slots__ = ("forms", "pattern")
+
+    def __init__(self, pattern: re.Pattern[str] | None, forms: dict[str, str]) -> None:
+        self.pattern = pattern
+        self.forms = forms
 
     def __call__(self, text: str) -> str:
         if self.pattern is None or not text:
             return text
-        parts = _TAG.split(text)
-        for i in range(0, len(parts), 2):  # even parts are text, odd parts are tags
+        parts = _KEPT.split(text)
+        for i in range(0, len(parts), 2):  # even parts are text, odd parts tags or placeholders
             parts[i] = self.pattern.sub(self._replace, parts[i])
         return "".join(parts)
+
+    def only_for(self, text: str) -> Speller:
+        """This speller with only the words that occur in ``text``: one cheap substring test
+        per word over a whole text, then a small pattern for its parts."""
+        lowered = text.lower()
+        return _speller_of({word: form for word, form in self.forms.items() if word in lowered})
 
     def _replace(self, found: re.Match[str]) -> str:
         word, plural = found.group(1), found.group(2)
@@ -47,6 +61,8 @@ def _same_case(original: str, replacement: str) -> str:
 
 @cache
 def table() -> dict[str, Any]:
+    import tomllib  # only when a locale needs the table: never on the en-US path
+
     text = files("skill.content").joinpath("spelling.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
@@ -71,6 +87,10 @@ def speller(spelling: str, data: dict[str, Any] | None = None) -> Speller:
             source = entry.get(key)
             if source and source.lower() != target.lower() and source.lower() not in keep:
                 forms[source.lower()] = target.lower()
+    return _speller_of(forms)
+
+
+def _speller_of(forms: dict[str, str]) -> Speller:
     if not forms:
         return Speller(None, {})
     words = "|".join(re.escape(w) for w in sorted(forms, key=len, reverse=True))
@@ -78,13 +98,14 @@ def speller(spelling: str, data: dict[str, Any] | None = None) -> Speller:
 
 
 @cache
-def _cached_speller(spelling: str) -> Speller:
+def cached_speller(spelling: str) -> Speller:
+    """The speller of a spelling, built once per process."""
     return speller(spelling)
 
 
 def respell(text: str, locale: str) -> str:
-    """``text`` in the spelling of ``locale`` (SSML tags left as they are)."""
-    return _cached_speller(spelling_of(locale))(text)
+    """``text`` in the spelling of ``locale`` (SSML tags and placeholders left as they are)."""
+    return cached_speller(spelling_of(locale))(text)
 
 
 def clock_time(hour: int, minute: int, locale: str, written: bool = False) -> str:
