@@ -58,7 +58,10 @@ def test_a_launch_request_has_the_documented_shape(session: Session) -> None:
         "System": {
             "application": {"applicationId": APP_ID},
             "user": {"userId": "amzn1.ask.account.couple"},
-            "device": {"deviceId": "amzn1.ask.device.console", "supportedInterfaces": {}},
+            "device": {
+                "deviceId": "amzn1.ask.device.console",
+                "supportedInterfaces": {"AudioPlayer": {}},
+            },
             "apiEndpoint": "https://api.amazonalexa.com",
             "apiAccessToken": "console-token",
         }

@@ -109,9 +109,16 @@ def from_record(state: Any, version: int | None) -> Loaded:
     return Loaded(loaded, version, damaged=damaged)
 
 
+def in_session(handler_input: HandlerInput) -> bool:
+    """The audio player's reports and buttons come without a session: nothing is carried."""
+    return getattr(handler_input.request_envelope, "session", None) is not None
+
+
 def load(handler_input: HandlerInput, store: Store) -> Loaded:
     """Session attributes first; the store only at the first request of a session."""
-    attributes = handler_input.attributes_manager.session_attributes
+    attributes = (
+        handler_input.attributes_manager.session_attributes if in_session(handler_input) else {}
+    )
     if "state" in attributes:
         version = attributes.get("version")
         version = version if type(version) is int else None  # a stale guess only re-reads
@@ -261,6 +268,8 @@ class Household:
         return True
 
     def remember(self, state: State, loaded: Loaded) -> None:
+        if not in_session(self.input):
+            return
         attributes = self.input.attributes_manager.session_attributes
         same = loaded.written is not None and loaded.state is state
         # As JSON text: one string is far cheaper than a dict for the SDK to copy and

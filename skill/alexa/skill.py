@@ -106,22 +106,28 @@ class EventHandler(AbstractRequestHandler):
         request = handler_input.request_envelope.request
         builder = handler_input.response_builder
         silent = playback.is_silent(getattr(request, "object_type", None))
-        if not silent:  # replies to the audio player carry its directives only
+        if not silent and reply.speech:  # replies to the audio player: its directives only
             builder.speak(to_ssml(reply.speech))
         effect = outcome.effect
+        # (a reply to the audio player holds its directives and nothing else, not even
+        # shouldEndSession: there is no session)
         if isinstance(effect, Play):
             directive = playback.play_directive(effect.meditation, effect.offset, self.content)
             if directive is not None:
                 builder.add_directive(directive)
-            builder.set_should_end_session(True)
+            if not silent:
+                builder.set_should_end_session(True)
         elif isinstance(effect, StopAudio):
             builder.add_directive(playback.stop_directive())
-            builder.set_should_end_session(True)
+            if not silent:
+                builder.set_should_end_session(True)
         elif isinstance(effect, AskConsent):
             from skill.alexa.reminding import ask_consent
 
             ask_consent(builder)
-        elif reply.end_session or silent:
+        elif silent:
+            pass
+        elif reply.end_session:
             builder.set_should_end_session(True)
         else:
             builder.ask(to_ssml((reply.reprompt or "",)))
@@ -273,7 +279,7 @@ class RecoverInWords(AbstractExceptionHandler):
         if request is None or request_type == "SessionEndedRequest":
             return handler_input.response_builder.response
         if playback.is_silent(request_type):  # never words to the audio player
-            return handler_input.response_builder.set_should_end_session(True).response
+            return handler_input.response_builder.response
         sorry = pick(self.content.phrases["error"], type(exception).__name__)
         builder = handler_input.response_builder
         return builder.speak(to_ssml((sorry,))).ask(to_ssml((sorry,))).response

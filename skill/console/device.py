@@ -20,6 +20,7 @@ from skill.console.envelopes import (
     Session,
     from_match,
     launch_request,
+    player_request,
     session_ended_request,
     user_event,
 )
@@ -81,6 +82,45 @@ class Turn:
         request = self.request["request"]
         return request.get("intent", {}).get("name") or request["type"]
 
+    def directive(self, kind: str) -> dict[str, Any] | None:
+        for directive in (self.response.get("response") or {}).get("directives") or []:
+            if directive.get("type") == kind:
+                return directive
+        return None
+
+    @property
+    def played(self) -> Stream | None:
+        """The stream this answer handed to the audio player (AudioPlayer.Play), if any."""
+        play = self.directive("AudioPlayer.Play")
+        if play is None:
+            return None
+        item = play["audioItem"]
+        stream = item["stream"]
+        title = (item.get("metadata") or {}).get("title", "")
+        return Stream(stream["token"], stream["url"], stream["offsetInMilliseconds"], title)
+
+
+@dataclass(frozen=True)
+class Stream:
+    token: str
+    url: str
+    offset: int  # ms, where the player starts
+    title: str
+
+
+@dataclass
+class Player:
+    """The device's audio player: what it plays, from where, and since when."""
+
+    stream: Stream
+    offset: int
+    since: datetime | None  # when it last started playing (None: stopped)
+
+    def position(self, now: datetime) -> int:
+        if self.since is None:
+            return self.offset
+        return self.offset + int((now - self.since).total_seconds() * 1000)
+
 
 class Device:
     def __init__(
@@ -92,6 +132,7 @@ class Device:
         clock: Callable[[], datetime] | None = None,
         screen: bool = False,
         locale: str = "en-US",
+        audio: bool = True,
     ) -> None:
         self.handler = handler
         self.user_id = user_id
@@ -102,25 +143,95 @@ class Device:
         self.session: Session | None = None
         self.silences = 0
         self.screen = screen  # an Echo Show: requests say it renders APL
+        self.audio = audio  # the device has an audio player
+        self.player: Player | None = None
+        self.reports: list[Turn] = []  # what the audio player told the skill, in order
 
     @property
     def in_session(self) -> bool:
         return self.session is not None and not self.session.ended
 
     def new_session(self) -> Session:
-        self.session = Session(
-            user_id=self.user_id, device_id=self.device_id, screen=self.screen, locale=self.locale
-        )
+        self.session = self._session()
         self.silences = 0
         return self.session
 
+    def _session(self) -> Session:
+        session = Session(
+            user_id=self.user_id,
+            device_id=self.device_id,
+            screen=self.screen,
+            locale=self.locale,
+            audio=self.audio,
+        )
+        if self.player is not None:
+            activity = "PLAYING" if self.player.since else "STOPPED"
+            session.player = {
+                "token": self.player.stream.token,
+                "offsetInMilliseconds": self.player.position(self.clock()),
+                "playerActivity": activity,
+            }
+        return session
+
     def send(self, envelope: dict[str, Any]) -> Turn:
         response = self.handler(envelope, None)
-        if self.session is not None and envelope["request"]["type"] != "SessionEndedRequest":
+        kind = envelope["request"]["type"]
+        if self.session is not None and "session" in envelope and kind != "SessionEndedRequest":
             self.session.absorb(response)
             if self.session.ended:
                 self.session = None
-        return Turn(envelope, response)
+        turn = Turn(envelope, response)
+        self.play_out(turn)
+        return turn
+
+    # --- the audio player ------------------------------------------------------------------
+    def play_out(self, turn: Turn) -> None:
+        """Do what the answer asks of the audio player, and report it as a device does."""
+        stream = turn.played
+        if stream is not None and self.audio:
+            self.player = Player(stream, stream.offset, self.clock())
+            self.report("AudioPlayer.PlaybackStarted")
+        elif turn.directive("AudioPlayer.Stop") and self.player and self.player.since:
+            self.player.offset = self.player.position(self.clock())
+            self.player.since = None
+            self.report("AudioPlayer.PlaybackStopped")
+
+    def report(self, request_type: str, **extra: Any) -> Turn | None:
+        """The audio player tells the skill what happened (no session, no words back)."""
+        if self.player is None:
+            return None
+        envelope = player_request(
+            self._session(),
+            request_type,
+            self.player.stream.token,
+            self.player.position(self.clock()),
+            self.clock(),
+        )
+        envelope["request"].update(extra)
+        turn = self.send(envelope)
+        self.reports.append(turn)
+        return turn
+
+    def finish(self) -> Turn | None:
+        """The stream plays to its end."""
+        if self.player is None:
+            return None
+        turn = self.report("AudioPlayer.PlaybackFinished")
+        self.player = None
+        return turn
+
+    def fail(self) -> Turn | None:
+        """The stream cannot be played (a network error, a missing file)."""
+        error = {"type": "MEDIA_ERROR_SERVICE_UNAVAILABLE", "message": "unavailable"}
+        return self.report("AudioPlayer.PlaybackFailed", error=error)
+
+    def press(self, command: str) -> Turn:
+        """A button of the player or a remote: "Play", "Pause", "Next", "Previous"."""
+        token = self.player.stream.token if self.player else ""
+        envelope = player_request(
+            self._session(), f"PlaybackController.{command}CommandIssued", token, 0, self.clock()
+        )
+        return self.send(envelope)
 
     def hear(self, line: str) -> Turn:
         """One typed line, with or without "Alexa, ask our check in ..."."""

@@ -19,6 +19,7 @@ API_ACCESS_TOKEN = "console-token"
 
 
 APL_INTERFACE = "Alexa.Presentation.APL"
+AUDIO_INTERFACE = "AudioPlayer"
 SHOW_VIEWPORT: dict[str, Any] = {
     "experiences": [{"canRotate": False, "canResize": False}],
     "mode": "HUB",
@@ -49,6 +50,10 @@ class Session:
     new: bool = True
     ended: bool = False
     screen: bool = False  # an Echo Show: the device renders APL
+    audio: bool = True  # the device has an audio player (every Echo but a few)
+    # What the audio player holds: its token, offset (ms) and activity, as the
+    # context.AudioPlayer of every request says it (None: never played).
+    player: dict[str, Any] | None = None
 
     def absorb(self, response_envelope: dict[str, Any]) -> None:
         """Take in the skill's response: its sessionAttributes become the next request's
@@ -83,6 +88,8 @@ def _envelope(session: Session, request: dict[str, Any]) -> dict[str, Any]:
     interfaces: dict[str, Any] = {}
     if session.screen:
         interfaces[APL_INTERFACE] = {"runtime": {"maxVersion": "2023.3"}}
+    if session.audio:
+        interfaces[AUDIO_INTERFACE] = {}
     envelope: dict[str, Any] = {
         "version": "1.0",
         "session": session_obj,
@@ -99,6 +106,8 @@ def _envelope(session: Session, request: dict[str, Any]) -> dict[str, Any]:
     }
     if session.screen:  # a medium Echo Show
         envelope["context"]["Viewport"] = SHOW_VIEWPORT
+    if session.player is not None:
+        envelope["context"][AUDIO_INTERFACE] = dict(session.player)
     return envelope
 
 
@@ -193,6 +202,24 @@ def screen_error(session: Session, now: datetime | None = None) -> dict[str, Any
         ],
     )
     return _envelope(session, request)
+
+
+def player_request(
+    session: Session,
+    request_type: str,
+    token: str,
+    offset: int = 0,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """A report of the audio player ("AudioPlayer.PlaybackStopped") or a press of its
+    buttons ("PlaybackController.PauseCommandIssued"): no session, as a device sends them.
+    `session` gives the user, device, locale and what the player holds."""
+    request = _request(session, request_type, now)
+    if request_type.startswith("AudioPlayer."):
+        request.update(token=token, offsetInMilliseconds=offset)
+    envelope = _envelope(session, request)
+    del envelope["session"]
+    return envelope
 
 
 def with_screen(envelope: dict[str, Any]) -> dict[str, Any]:

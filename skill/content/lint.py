@@ -4,12 +4,13 @@ Works on the raw TOML tables so that it can report on files the loader could not
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from skill.content import rules
-from skill.content.model import Source, Who
+from skill.content.model import Kind, Source, Who
 from skill.speech.timing import Pause, estimated_seconds
 
 CORE_FILES = (
@@ -219,7 +220,12 @@ def check_plans(plans: Any, exercises: dict[str, Any]) -> list[Problem]:
             problems.append(
                 Problem(file, entry, "needs minutes = N: the length it announces, 1 to 60")
             )
-        problems += unknown_keys(file, entry, plan, {"title", "minutes", "steps"})
+        problems += unknown_keys(file, entry, plan, {"title", "minutes", "steps", "meditation"})
+        ending = plan.get("meditation", 0)
+        if not (is_int(ending) and 0 <= ending <= 60):
+            problems.append(
+                Problem(file, entry, "meditation = N: the minutes of the meditation it offers")
+            )
         steps = plan.get("steps")
         if not isinstance(steps, list) or not steps:
             problems.append(Problem(file, entry, "needs a list of steps"))
@@ -249,6 +255,15 @@ def check_step(entry: str, step: Any, exercises: dict[str, Any]) -> list[Problem
     return problems + unknown_keys(file, entry, step, {"exercise", "closing", "rounds", "minutes"})
 
 
+QUESTION_ID = re.compile(r"([a-z]+)(\d{1,3})")
+ID_SHAPE = (
+    "the id must be lowercase letters then a number up to 999, like mem33: a couple's"
+    " history keeps the numbers, so an id is never renumbered or used again"
+)
+KIND_VALUES = frozenset(kind.value for kind in Kind)
+KIND_NAMES = ", ".join(kind.value for kind in Kind)
+
+
 def check_questions(raw: dict[str, Any]) -> list[Problem]:
     file = "questions.toml"
     categories = raw.get("categories")
@@ -256,6 +271,8 @@ def check_questions(raw: dict[str, Any]) -> list[Problem]:
         return [Problem(file, "categories", "is missing: add [categories.<id>] tables")]
     problems = []
     seen: dict[str, str] = {}
+    numbers: dict[tuple[str, int], str] = {}  # (prefix, number) -> the id that has it
+    kinds: set[str] = set()
     for cat_id, cat in categories.items():
         entry = f"categories.{cat_id}"
         if not isinstance(cat, dict) or not isinstance(cat.get("questions"), dict):
@@ -267,17 +284,32 @@ def check_questions(raw: dict[str, Any]) -> list[Problem]:
             problems.append(Problem(file, entry, "not_after must be a list of exercise ids"))
         if not isinstance(cat.get("on_request", False), bool):
             problems.append(Problem(file, entry, "on_request must be true or false"))
+        problems += check_kinds(entry, cat.get("kinds", []))
+        if not cat.get("on_request") and isinstance(cat.get("kinds"), list):
+            kinds.update(k for k in cat["kinds"] if isinstance(k, str))
         problems += unknown_keys(
-            file, entry, cat, {"label", "questions", "not_after", "on_request"}
+            file, entry, cat, {"label", "questions", "not_after", "on_request", "kinds"}
         )
         for q_id, text in cat["questions"].items():
             q_entry = f"{entry}.questions.{q_id}"
             if q_id in seen:
                 problems.append(Problem(file, q_entry, f"repeats the id used in {seen[q_id]}"))
+            else:
+                problems += check_question_id(q_entry, q_id, numbers)
             seen[q_id] = entry
             problems += check_text(file, q_entry, text, rules.QUESTION_PLACEHOLDERS)
             if isinstance(text, str) and not text.rstrip().endswith("?"):
                 problems.append(Problem(file, q_entry, "should end with a question mark"))
+    for kind in Kind:
+        if kind not in kinds:
+            problems.append(
+                Problem(
+                    file,
+                    "categories",
+                    f'no category answers "{kind}": add kinds = ["{kind}"] to one that is'
+                    " drawn for everyone (couples can ask for it by voice)",
+                )
+            )
     if len(categories) < rules.MIN_CATEGORIES:
         problems.append(
             Problem(
@@ -293,6 +325,27 @@ def check_questions(raw: dict[str, Any]) -> list[Problem]:
             )
         )
     return problems
+
+
+def check_kinds(entry: str, kinds: Any) -> list[Problem]:
+    """A category's kinds: the kinds of question a couple can ask for by voice."""
+    if isinstance(kinds, list) and all(isinstance(k, str) and k in KIND_VALUES for k in kinds):
+        return []
+    return [Problem("questions.toml", entry, f"kinds must be a list of: {KIND_NAMES}")]
+
+
+def check_question_id(entry: str, q_id: str, numbers: dict[tuple[str, int], str]) -> list[Problem]:
+    """An id is a prefix and a number: a couple's history of questions heard is kept as the
+    numbers heard under each prefix, so "mem1" and "mem01" would be the same question."""
+    shape = QUESTION_ID.fullmatch(q_id)
+    if shape is None:
+        return [Problem("questions.toml", entry, ID_SHAPE)]
+    key = (shape.group(1), int(shape.group(2)))
+    if key in numbers:
+        message = f"has the same number as {numbers[key]}: {q_id} and {numbers[key]} count as one"
+        return [Problem("questions.toml", entry, message)]
+    numbers[key] = q_id
+    return []
 
 
 def check_pauses(raw: dict[str, Any]) -> list[Problem]:
@@ -424,6 +477,14 @@ def check_across(raw_files: dict[str, dict[str, Any]]) -> list[Problem]:
         for ex in cat["not_after"]
         if ex not in exercises
     ]
+    tables = raw_files.get("meditations.toml", {}).get("meditation")
+    lengths = {t.get("minutes") for t in tables if isinstance(t, dict)} if tables else set()
+    for plan_id, plan in raw_files.get("exercises.toml", {}).get("plans", {}).items():
+        wanted = plan.get("meditation", 0) if isinstance(plan, dict) else 0
+        if wanted and wanted not in lengths:
+            problems.append(
+                Problem("exercises.toml", f"plans.{plan_id}", f"no {wanted} minute meditation")
+            )
     seen: dict[str, str] = {key: "phrases.toml" for key in raw_files.get("phrases.toml", {})}
     for file in FEATURE_PHRASES:
         for key in raw_files.get(file, {}):

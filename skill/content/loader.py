@@ -16,6 +16,7 @@ from skill.content.model import (
     Category,
     Content,
     Exercise,
+    Kind,
     Locale,
     Plan,
     Question,
@@ -97,6 +98,7 @@ def build(raw: dict[str, dict[str, Any]]) -> Content:
             id=plan_id,
             title=plan["title"],
             minutes=plan.get("minutes", 0),
+            meditation=plan.get("meditation", 0),
             steps=tuple(
                 Step(
                     choices=as_tuple(step.get("closing", step.get("exercise"))),
@@ -123,6 +125,7 @@ def build(raw: dict[str, dict[str, Any]]) -> Content:
             cat["label"],
             as_tuple(cat.get("not_after", ())),
             cat.get("on_request", False),
+            tuple(Kind(kind) for kind in cat.get("kinds", ())),
         )
         for cat_id, cat in raw["questions.toml"]["categories"].items()
     }

@@ -56,6 +56,7 @@ class Plan(NamedTuple):
     title: str
     steps: tuple[Step, ...]
     minutes: int = 0  # the length it is known by ("about five minutes"), at the default turns
+    meditation: int = 0  # the minutes of the meditation offered to end with (0: none)
 
 
 class Question(NamedTuple):
@@ -64,11 +65,23 @@ class Question(NamedTuple):
     text: str
 
 
+class Kind(StrEnum):
+    """A kind of question a couple can ask for by voice ("a deep one", "something fun"):
+    the ids of the interaction model's QuestionKind slot values."""
+
+    DEEP = "deep"
+    FUN = "fun"
+    MEMORY = "memory"
+    DREAMS = "dreams"
+    ROMANCE = "romance"
+
+
 class Category(NamedTuple):
     id: str
     label: str
     not_after: tuple[str, ...] = ()  # exercise ids its questions must not directly follow
     on_request: bool = False  # a stage of life (parents, long distance): only when asked
+    kinds: tuple[Kind, ...] = ()  # the kinds asked for by voice that it answers
 
 
 class Locale(NamedTuple):

@@ -173,7 +173,7 @@ class State:
         if len(self.heard) > 2:
             fixes["heard"] = ()
         names = fixes.get("names", self.names)
-        if not names and self.phase in (Phase.READY, Phase.BEAT, Phase.DONE, Phase.MEDITATION):
+        if not names and self.phase in (Phase.READY, Phase.BEAT, Phase.DONE):
             fixes["phase"] = Phase.NEW
         if fixes.get("phase", self.phase) == Phase.CONFIRM_NAMES and len(self.heard) != 2:
             fixes["phase"] = Phase.NAMES
