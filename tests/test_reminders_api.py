@@ -471,7 +471,12 @@ def test_the_voice_consent_directive() -> None:
         "payload": {
             "@type": "AskForPermissionsConsentRequest",
             "@version": "2",
-            "permissionScope": "alexa::alerts:reminders:skill:readwrite",
+            "permissionScopes": [
+                {
+                    "permissionScope": "alexa::alerts:reminders:skill:readwrite",
+                    "consentLevel": "ACCOUNT",
+                }
+            ],
         },
         "token": "reminder-offer",
     }
@@ -485,8 +490,14 @@ def test_the_voice_consent_directive() -> None:
     assert permissions_card() == {"type": "AskForPermissionsConsent", "permissions": [PERMISSION]}
 
 
-def connections_response(status: str | None, code: str = "200") -> dict[str, Any]:
-    payload: dict[str, Any] = {"permissionScope": PERMISSION}
+def connections_response(status: str | None, code: str = "200", version: int = 2) -> dict[str, Any]:
+    """A Connections.Response to our AskFor: version 2's scope list (the docs' current form),
+    or version 1's single scope."""
+    payload: dict[str, Any] = (
+        {"permissionScopes": [{"permissionScope": PERMISSION, "consentLevel": "ACCOUNT"}]}
+        if version == 2
+        else {"permissionScope": PERMISSION}
+    )
     if status is not None:
         payload["status"] = status
     return {
@@ -501,9 +512,10 @@ def connections_response(status: str | None, code: str = "200") -> dict[str, Any
     }
 
 
+@pytest.mark.parametrize("version", [1, 2])
 @pytest.mark.parametrize("status", ["ACCEPTED", "DENIED", "NOT_ANSWERED"])
-def test_connections_response(status: str) -> None:
-    answer = parse_consent_response(connections_response(status))
+def test_connections_response(status: str, version: int) -> None:
+    answer = parse_consent_response(connections_response(status, version=version))
 
     assert answer is not None
     assert answer.status == Consent(status) and answer.token == "reminder-offer"
@@ -540,6 +552,9 @@ def test_other_connections_responses_are_not_ours() -> None:
     other["name"] = "Buy"
     assert parse_consent_response(other) is None
     other = connections_response("ACCEPTED")
+    other["payload"]["permissionScopes"][0]["permissionScope"] = "alexa::profile:given_name:read"
+    assert parse_consent_response(other) is None
+    other = connections_response("ACCEPTED", version=1)
     other["payload"]["permissionScope"] = "alexa::profile:given_name:read"
     assert parse_consent_response(other) is None
     assert parse_consent_response({"type": "IntentRequest"}) is None

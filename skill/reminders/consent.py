@@ -5,11 +5,15 @@ dicts as they are) or uses the ask-sdk-model objects `as_sdk_directive` / `as_sd
 Facts (Alexa docs, "Set Up Voice Permissions for Reminders"; ask-sdk-model's
 interfaces.connections and ui.AskForPermissionsConsentCard name the same fields):
 - Voice consent: a `Connections.SendRequest` directive named `AskFor`, payload
-  {"@type": "AskForPermissionsConsentRequest", "@version": "2", "permissionScope": ...} and a
-  token the skill gets back. Alexa then asks in its own words; the skill's speech comes first.
+  {"@type": "AskForPermissionsConsentRequest", "@version": "2", "permissionScopes":
+  [{"permissionScope": ..., "consentLevel": "ACCOUNT"}]} (version 2: the scopes are a list;
+  version 1, a single `permissionScope`, "still works" but is not for new skills) and a token
+  the skill gets back. Alexa then asks in its own words ("Do you give ... permission to update
+  your reminders?"); the docs' example response holds the directive alone, no reprompt.
 - The answer comes back as a `Connections.Response` request: name "AskFor", status
-  {code: "200", message: "OK"} when the dialog ran, payload {permissionScope, status} with
-  status ACCEPTED, DENIED or NOT_ANSWERED, and the token.
+  {code: "200", message: "OK"} when the dialog ran, payload {permissionScopes, status} with
+  status ACCEPTED (granted now or before), DENIED or NOT_ANSWERED, and the token. Version 1
+  answers carry `permissionScope` instead: both are read.
 - Without voice consent (the status code is not 200, or the skill chooses a card), a home
   card of type `AskForPermissionsConsent` lists the permission for the Alexa app.
 - A granted permission shows in every later request under
@@ -24,6 +28,7 @@ from enum import StrEnum
 from typing import Any
 
 PERMISSION = "alexa::alerts:reminders:skill:readwrite"
+CONSENT_LEVEL = "ACCOUNT"  # the account holder, not only the recognised speaker
 DEFAULT_TOKEN = "weekly-reminder"
 
 
@@ -51,7 +56,7 @@ def ask_for_permission(token: str = DEFAULT_TOKEN) -> dict[str, Any]:
         "payload": {
             "@type": "AskForPermissionsConsentRequest",
             "@version": "2",
-            "permissionScope": PERMISSION,
+            "permissionScopes": [{"permissionScope": PERMISSION, "consentLevel": CONSENT_LEVEL}],
         },
         "token": token,
     }
@@ -83,13 +88,34 @@ def parse_consent_response(request: Any) -> ConsentAnswer | None:
     if kind not in (None, "Connections.Response") or _get(request, "name") != "AskFor":
         return None
     payload = _get(request, "payload") or {}
-    scope = _get(payload, "permissionScope", "permission_scope")
-    if scope not in (None, PERMISSION):
+    scopes = _scopes(payload)
+    if scopes and PERMISSION not in scopes:
         return None
     code = str(_get(_get(request, "status") or {}, "code") or "")
-    raw = str(_get(payload, "status") or "").upper()
+    raw = str(_status(payload) or "").upper()
     status = Consent(raw) if raw in Consent.__members__ else Consent.NOT_ANSWERED
     return ConsentAnswer(status=status, token=_get(request, "token") or "", voiced=code == "200")
+
+
+def _listed(payload: Any) -> list[Any]:
+    listed = _get(payload, "permissionScopes", "permission_scopes")
+    return list(listed) if isinstance(listed, list | tuple) else []
+
+
+def _scopes(payload: Any) -> set[str]:
+    """The scopes an answer is about: version 2's list, or version 1's single scope."""
+    found = {_get(item, "permissionScope", "permission_scope") for item in _listed(payload)}
+    found.add(_get(payload, "permissionScope", "permission_scope"))
+    return {scope for scope in found if isinstance(scope, str)}
+
+
+def _status(payload: Any) -> Any:
+    """The answer's status: on the payload, or (as one example in the docs shows it) beside
+    the scope in the list."""
+    status = _get(payload, "status")
+    if status:
+        return status
+    return next((_get(item, "status") for item in _listed(payload) if _get(item, "status")), None)
 
 
 def has_permission(envelope: Any) -> bool:

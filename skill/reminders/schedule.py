@@ -148,6 +148,39 @@ def parse_time(value: str | None) -> tuple[int, int] | None:
     return hour, minute
 
 
+def wanted(day: str | None, time: str | None, before: str = "") -> str:
+    """What two slot values ask for, as a key for CallReminders.when: a whole Weekly.key; a
+    day alone ("SU") or a time alone ("20:00"), the rest to be taken from `before` (the key
+    of the reminder being moved) or else from the device's clock (complete()); "" for
+    neither ("this day and time")."""
+    parsed_day, parsed_time = parse_day(day), parse_time(time)
+    old = Weekly.from_key(before)
+    if old is not None:
+        parsed_day = parsed_day or old.day
+        parsed_time = parsed_time or (old.hour, old.minute)
+    if parsed_day and parsed_time:
+        return Weekly(parsed_day, *parsed_time).key
+    if parsed_day:
+        return str(parsed_day)
+    return f"{parsed_time[0]:02d}:{parsed_time[1]:02d}" if parsed_time else ""
+
+
+def complete(when: str, local: datetime) -> Weekly | None:
+    """The schedule `when` (wanted()'s key) means, at the device's local time `local`: what is
+    missing is taken from now. "This time" is the quarter hour at or before it (a check-in
+    that ends at 8:07 is reminded at 8:00), so that the day never moves. None for a key that
+    is none of wanted()'s forms."""
+    if not when:
+        return Weekly(list(Day)[local.weekday()], local.hour, local.minute // 15 * 15)
+    full = Weekly.from_key(when)
+    if full is not None:
+        return full
+    if when in Day.__members__:
+        return Weekly(Day(when), local.hour, local.minute // 15 * 15)
+    time = parse_time(when)
+    return Weekly(list(Day)[local.weekday()], *time) if time else None
+
+
 def parse_weekly(day: str | None, time: str | None) -> Weekly | None:
     """The schedule two slot values describe, or None when either is missing or unreadable
     (the engine then asks for the missing part)."""
@@ -255,10 +288,20 @@ def format_when(weekly: Weekly, locale: str | None) -> str:
     return f"{weekly.day.spoken} at {clock}"
 
 
-def say_when(weekly: Weekly, locale: str | None) -> str:
-    """The day and time as short speech: "Sunday at 8 p.m." (the 12-hour clock is said in
-    every English locale)."""
-    return f"{weekly.day.spoken} at {clock_time(weekly.hour, weekly.minute, _locale_name(locale))}"
+def say_when(weekly: Weekly, locale: str | None = None) -> str:
+    """The day and time as short speech: "Sunday at 8 p.m.". The 12-hour clock is said in
+    every English locale (as skill.speech.spelling.clock_time says it), so no table is read:
+    the engine, which does no I/O, says it."""
+    return f"{weekly.day.spoken} at {spoken_clock(weekly.hour, weekly.minute)}"
+
+
+def spoken_clock(hour: int, minute: int) -> str:
+    """ "8 p.m.", "8:30 a.m.", "noon", "midnight": what Alexa reads naturally."""
+    if minute == 0 and hour in (0, 12):
+        return "midnight" if hour == 0 else "noon"
+    marker = "p.m." if hour >= 12 else "a.m."
+    twelve = hour % 12 or 12
+    return f"{twelve} {marker}" if minute == 0 else f"{twelve}:{minute:02d} {marker}"
 
 
 _ONES = [
