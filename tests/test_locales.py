@@ -1,15 +1,30 @@
 """Per-locale data: every published locale has its emergency number and helpline (written as
-spoken), a spelling and a clock; respell() and clock_time() (skill/speech/spelling.py)."""
+spoken), a spelling and a clock; respell() and clock_time() (skill/speech/spelling.py); and,
+through the Lambda handler, a couple in each locale hears and sees its own spelling."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
+from skill.apl.screen import RENDER_DOCUMENT
+from skill.console.device import Device, Turn
 from skill.content.loader import default_content
 from skill.locales import LOCALES
 from skill.speech.spelling import clock_time, respell, spelling_of, table
+from tests.conftest import COUPLE_ID, meet
+
+COUNSELLOR = {  # the word the support answer uses, as each locale writes it
+    "en-US": "counselor",
+    "en-GB": "counsellor",
+    "en-CA": "counsellor",
+    "en-AU": "counsellor",
+    "en-IN": "counsellor",
+}
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -99,3 +114,66 @@ def test_clock_time_said_and_written() -> None:
     assert clock_time(0, 15, "en-CA", written=True) == "12:15 a.m."
     with pytest.raises(ValueError):
         clock_time(24, 0, "en-US")
+
+
+# --- through the Lambda handler ---------------------------------------------------------------
+
+
+def echo_show(lambda_handler, clock, locale: str) -> Device:
+    """A couple's Echo Show set to ``locale``: it hears with that locale's model."""
+    return Device(
+        lambda_handler, COUPLE_ID, "amzn1.ask.device.show", clock=clock, screen=True, locale=locale
+    )
+
+
+def shown(turn: Turn) -> Iterator[str]:
+    """Every string the screen shows after this answer (the document's datasources)."""
+    for directive in (turn.response.get("response") or {}).get("directives") or []:
+        if directive.get("type") == RENDER_DOCUMENT:
+            yield from strings(directive["datasources"])
+
+
+def strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_couple_asking_for_support_hears_and_sees_their_own_spelling(
+    lambda_handler, clock, locale: str
+) -> None:
+    show = echo_show(lambda_handler, clock, locale)
+    meet(show)
+    show.hear("yes")
+    # User: we need help.  A: I'm sorry things are hard... a couples counsel(l)or can help...
+    turn = show.hear("we need help")
+    word = COUNSELLOR[locale]
+    other = "counselor" if word == "counsellor" else "counsellor"
+    assert word in turn.speech and other not in turn.speech
+    assert turn.screen is not None and word in turn.screen.text
+    assert other not in json.dumps(turn.response)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_everything_said_and_shown_in_a_check_in_is_spelled_the_locales_way(
+    lambda_handler, clock, locale: str
+) -> None:
+    """A whole quick check-in on a screen, with help and support on the way: every line
+    spoken, every reprompt and every string on the screen, as the locale spells it."""
+    show = echo_show(lambda_handler, clock, locale)
+    meet(show)
+    turns = [show.hear("yes"), show.hear("help"), show.hear("we need help"), show.hear("no")]
+    while not turns[-1].ended and len(turns) < 40:
+        turns.append(show.hear("next"))
+    assert turns[-1].ended  # the check-in was walked to its end
+    lines = [line for turn in turns for line in (turn.speech, turn.reprompt or "", *shown(turn))]
+    wrong = [line for line in lines if respell(line, locale) != line]
+    assert not wrong, f"{locale} spells these otherwise: {wrong}"
+    # and the walk said something whose spelling differs between locales
+    assert any(respell(line, "en-US") != respell(line, "en-GB") for line in lines)

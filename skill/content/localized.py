@@ -23,6 +23,20 @@ from skill.content.model import Beat, Category, Content, Exercise, Plan, Questio
 
 #: The locale the content files are written for.
 SOURCE_LOCALE = "en-US"
+#: The fields of Content that hold words the skill says or shows: each maps to the method of
+#: Respeller that respells one of its values.
+FIELDS = {
+    "exercises": "exercise",
+    "plans": "plan",
+    "questions": "question",
+    "categories": "category",
+    "pauses": "lines",
+    "phrases": "lines",
+    "meditations": "track",
+}
+#: The fields of Content with nothing to respell: each locale's own safety data (written as
+#: that locale spells), and words heard rather than said. Every other field is respelled.
+KEPT = ("locales", "not_names")
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -104,27 +118,14 @@ class Respeller:
 
     def content(self, content: Content) -> Content:
         fields = {
-            "exercises": _each(content.exercises, self.exercise),
-            "plans": _each(content.plans, self.plan),
-            "questions": _each(content.questions, self.question),
-            "pauses": _each(content.pauses, self.lines),
-            "phrases": _each(content.phrases, self.lines),
-            "categories": _each(content.categories, self.category),
-            "meditations": _each(content.meditations, self.track),
+            name: _each(getattr(content, name), getattr(self, one)) for name, one in FIELDS.items()
         }
         if all(fields[name] is getattr(content, name) for name in fields):
             return content
-        return Content(
-            exercises=fields["exercises"],
-            plans=fields["plans"],
-            questions=fields["questions"],
-            pauses=fields["pauses"],
-            phrases=fields["phrases"],
-            categories=fields["categories"],
-            locales=content.locales,  # each locale's own, written as it spells
-            not_names=content.not_names,
-            meditations=fields["meditations"],
-        )
+        localized = object.__new__(Content)  # every other field, whatever it is, kept as is
+        for name in Content.__slots__:
+            setattr(localized, name, fields[name] if name in fields else getattr(content, name))
+        return localized
 
     def lines(self, lines: tuple[str | int, ...]) -> tuple:
         """A tuple of lines (silences, as numbers, kept)."""
