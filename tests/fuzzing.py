@@ -26,8 +26,10 @@ from hypothesis import strategies as st
 from skill.apl.screen import Button
 from skill.console.envelopes import (
     Session,
+    connections_response,
     intent_request,
     launch_request,
+    player_request,
     screen_error,
     session_ended_request,
     user_event,
@@ -105,7 +107,9 @@ class Ask:
 
     label: str
     build: Build
-    ends_session: bool = False  # a SessionEndedRequest: no speech may answer it
+    # A SessionEndedRequest, or a report or button of the audio player: no speech, card or
+    # reprompt may answer it (the audio player's may carry its own directives)
+    silent: bool = False
 
 
 def say(intent: str, slots: dict[str, SlotValue] | None = None) -> Build:
@@ -122,6 +126,36 @@ def touch(arguments: list[Any]) -> Build:
 
 def screen_trouble() -> Build:
     return lambda session, now: with_screen(screen_error(session, now))
+
+
+def player(request_type: str, token: str, offset: int = 252_000) -> Build:
+    """A report of the audio player, or one of its buttons: no session."""
+    return lambda session, now: player_request(session, request_type, token, offset, now)
+
+
+def consent(status: str) -> Build:
+    return lambda session, now: connections_response(session, status, now=now)
+
+
+def meditation_token() -> str:
+    """The token of the meditation "a meditation" plays (the ten-minute one)."""
+    from skill.content.loader import default_content
+
+    track = next(t for t in default_content().meditations.values() if t.minutes == 10)
+    return f"{track.id}.{track.version}"
+
+
+PLAYER_REQUESTS = (
+    "AudioPlayer.PlaybackStarted",
+    "AudioPlayer.PlaybackNearlyFinished",
+    "AudioPlayer.PlaybackStopped",
+    "AudioPlayer.PlaybackFinished",
+    "AudioPlayer.PlaybackFailed",
+    "PlaybackController.PlayCommandIssued",
+    "PlaybackController.PauseCommandIssued",
+    "PlaybackController.NextCommandIssued",
+    "PlaybackController.PreviousCommandIssued",
+)
 
 
 def session_ended(reason: str) -> Build:
@@ -148,6 +182,14 @@ def model_requests(unknown_intent: str = "OrderPizzaIntent") -> list[Ask]:
     asks.append(Ask("APL RuntimeError", screen_trouble(), True))
     for reason in SESSION_END_REASONS:
         asks.append(Ask(f"SessionEndedRequest({reason})", session_ended(reason), True))
+    token = meditation_token()
+    for request_type in PLAYER_REQUESTS:
+        asks.append(Ask(request_type, player(request_type, token), True))
+    asks.append(
+        Ask("AudioPlayer.PlaybackStopped (another stream)", player(PLAYER_REQUESTS[2], "x.1"), True)
+    )
+    for status in ("ACCEPTED", "DENIED", "NOT_ANSWERED"):
+        asks.append(Ask(f"Connections.Response({status})", consent(status)))
     assert unknown_intent not in INTENTS
     asks.append(Ask(f"{unknown_intent} (not in the model)", say(unknown_intent)))
     return asks
@@ -222,10 +264,17 @@ def response_problems(
         problems.append("a stack trace in the response")
     speech = body.get("outputSpeech")
     if silent:
-        if speech is not None:
-            problems.append("speech answers a request that allows none")
+        for key in ("outputSpeech", "card", "reprompt"):
+            if body.get(key) is not None:
+                problems.append(f"{key} answers a request that allows none")
+        for directive in body.get("directives") or []:
+            if not str(directive.get("type", "")).startswith("AudioPlayer."):
+                problems.append(f"a {directive.get('type')} directive where none is allowed")
         return problems
-    if spoken and speech is None:
+    plays = any(
+        str(d.get("type", "")).startswith("AudioPlayer.") for d in body.get("directives") or []
+    )
+    if spoken and speech is None and not plays:  # (pause, resume: the player's directive)
         problems.append("no outputSpeech")
     if speech is None:
         return problems
@@ -346,6 +395,14 @@ class SqliteRig:
         self.restore(snapshot)
         return self.handler(self.envelope(snapshot, build), None)
 
+    def report(self, snapshot: Snapshot, name: str, build: Build) -> Snapshot:
+        """The snapshot after a request that allows no words (the audio player's)."""
+        response = self.send(snapshot, build)
+        problems = response_problems(response, silent=True)
+        if problems:
+            raise AssertionError(f"reaching {name!r}: {problems}")
+        return Snapshot(name, None, self.record(), snapshot.now)
+
     def step(self, snapshot: Snapshot, name: str, build: Build) -> Snapshot:
         """The snapshot after one request from ``snapshot``."""
         response = self.send(snapshot, build)
@@ -387,6 +444,17 @@ def walk_plan(
         )
         beats.append(snapshot)
         snapshot = rig.step(snapshot, "after " + snapshot.name, say("NextIntent"))
+    # The offers at the end (a meditation to end with, a weekly reminder): kept as states of
+    # their own, and declined.
+    while snapshot.attributes is not None and snapshot.state.get("asking") and len(beats) < 60:
+        offer = Snapshot(
+            f"{label}: offer ({snapshot.state['asking']})",
+            snapshot.attributes,
+            snapshot.record,
+            snapshot.now,
+        )
+        beats.append(offer)
+        snapshot = rig.step(offer, "after " + offer.name, say("AMAZON.NoIntent"))
     done = _expect(snapshot, "done")
     if done.attributes is not None:
         raise AssertionError(f"the session stays open after the last beat of {label}")
@@ -457,11 +525,19 @@ def explore(rig: SqliteRig, now: datetime) -> list[Snapshot]:
         singles_done.append(done)
     states.append(singles_done[0])
 
+    # A meditation handed to the audio player, then paused (the player reports the offset).
+    playing = rig.step(ready, "a meditation playing", say("MeditateIntent"))
+    playing = _expect(playing, "meditation")
+    paused = rig.report(
+        playing, "a meditation paused", player(PLAYER_REQUESTS[2], meditation_token())
+    )
+    states += [playing, paused]
+
     pause, gratitude = quick1[0], quick1[1]
-    for base in (one, confirm, ready, pause, gratitude, quick1_done):
+    for base in (one, confirm, ready, pause, gratitude, quick1_done, paused):
         asked = rig.step(base, f"'forget us?' pending in {base.name}", say("ForgetUsIntent"))
         states.append(_expect(asked, base.phase if base.phase != "new" else "names", "forget"))
-    for base in (new, names, one, confirm, ready, pause, gratitude, quick1_done):
+    for base in (new, names, one, confirm, ready, pause, gratitude, quick1_done, paused):
         asked = rig.step(base, f"'support' pending in {base.name}", say("SupportIntent"))
         states.append(_expect(asked, asked.phase, "support"))
 

@@ -222,6 +222,25 @@ def player_request(
     return envelope
 
 
+def connections_response(
+    session: Session,
+    status: str,
+    token: str = "weekly-reminder",
+    code: str = "200",
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Alexa's answer to our AskFor permission request: the couple's answer (ACCEPTED,
+    DENIED, NOT_ANSWERED) when the voice dialog ran (code 200)."""
+    request = _request(session, "Connections.Response", now)
+    request.update(
+        name="AskFor",
+        status={"code": code, "message": "OK" if code == "200" else "Error"},
+        token=token,
+        payload={"permissionScope": "alexa::alerts:reminders:skill:readwrite", "status": status},
+    )
+    return _envelope(session, request)
+
+
 def with_screen(envelope: dict[str, Any]) -> dict[str, Any]:
     """The same request from an Echo Show (for tests that build envelopes by hand)."""
     system = envelope["context"]["System"]

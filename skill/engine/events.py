@@ -55,6 +55,9 @@ class EventKind(StrEnum):
 
 KINDS = frozenset(EventKind)
 
+# Events the adapter makes from a call's result, never from a request.
+FROM_CALLS = frozenset({EventKind.REMINDER_DONE})
+
 # Requests about the audio stream: their replies may hold AudioPlayer directives only, never
 # speech, a card, a reprompt or a screen.
 PLAYBACK_EVENTS = frozenset(
