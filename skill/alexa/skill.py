@@ -21,11 +21,12 @@ from ask_sdk_model import RequestEnvelope, Response
 
 from skill import oplog
 from skill.alexa import playback
-from skill.alexa.household import Household
+from skill.alexa.household import Household, request_locale
 from skill.alexa.intents import INTENT_EVENTS, slot_values
 from skill.alexa.requestlog import RequestLog
 from skill.apl.devices import supports_apl
 from skill.content.loader import default_content
+from skill.content.localized import for_locale
 from skill.content.model import Content
 from skill.engine.effects import AskConsent, CallReminders, Play, StopAudio
 from skill.engine.events import Event, EventKind
@@ -94,10 +95,11 @@ class EventHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         event = self.event(handler_input)
+        content = for_locale(self.content, request_locale(handler_input))  # its spelling
         household = Household(
             handler_input,
             self.store,
-            self.content,
+            content,
             audio=playback.can_play(handler_input),
             calls=lambda call, state: reminder_calls(handler_input, call, state),
         )
@@ -112,7 +114,7 @@ class EventHandler(AbstractRequestHandler):
         # (a reply to the audio player holds its directives and nothing else, not even
         # shouldEndSession: there is no session)
         if isinstance(effect, Play):
-            directive = playback.play_directive(effect.meditation, effect.offset, self.content)
+            directive = playback.play_directive(effect.meditation, effect.offset, content)
             if directive is not None:
                 builder.add_directive(directive)
             if not silent:
@@ -132,7 +134,7 @@ class EventHandler(AbstractRequestHandler):
         else:
             builder.ask(to_ssml((reply.reprompt or "",)))
         if not silent and not isinstance(effect, Play) and supports_apl(handler_input):
-            builder.add_directive(render_document(outcome, self.content, event))
+            builder.add_directive(render_document(outcome, content, event))
         note(
             handler_input,
             intent=getattr(getattr(request, "intent", None), "name", None),
