@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, NamedTuple
 
+from skill.engine.deck import text_of_ids
 from skill.engine.state import KEEP_RECENT, SCHEMA_VERSION, WEEK_BITS, State
 
 
@@ -19,7 +20,8 @@ def week_start(day: date) -> date:
 def v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     """v1 kept every completed date and every asked question id; v2 keeps a summary.
 
-    The asked ids become a new pass through the deck (some questions may come again)."""
+    The asked ids are kept in the compact form the whole-history deck reads (v4's `asked`):
+    the questions heard are not asked again before the rest of the deck."""
     data = dict(data)
     days = []
     for text in data.pop("days", None) or []:
@@ -27,7 +29,9 @@ def v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
             days.append(date.fromisoformat(text))
         except (TypeError, ValueError):
             continue
-    data.pop("asked", None)
+    asked = data.pop("asked", None)
+    if isinstance(asked, list) and asked:
+        data["asked"] = text_of_ids(asked)
     if days:
         days.sort()
         latest = days[-1]
@@ -59,7 +63,11 @@ def v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
 
 def v3_to_v4(data: dict[str, Any]) -> dict[str, Any]:
     """v4 added the meditation, reminder and whole-history deck fields, all optional: a v3
-    record reads as it is. (The number moves so that a v3 deploy keeps what v4 wrote.)"""
+    record reads as it is. (The number moves so that a v3 deploy keeps what v4 wrote.)
+
+    A v3 pass through the deck (deck_seed, deck_pos, deck_sig, deck_early) is not read any
+    more: turning it back into the questions heard needs the deck it was drawn from, which
+    a migration does not have. Such a couple starts a fresh round once."""
     return {**data, "v": 4}
 
 

@@ -19,6 +19,7 @@ MIN_TURN_SECONDS = 15
 MAX_TURN_SECONDS = 90
 KEEP_RECENT = 8  # dates of the latest completed check-ins
 WEEK_BITS = 64  # weeks of history kept for the forgiving streak
+KEEP_FAVOURITES = 12  # questions kept by "we love that one"; the oldest goes first
 
 
 class Phase(StrEnum):
@@ -58,9 +59,6 @@ class State:
     turn_seconds: int = DEFAULT_TURN_SECONDS
     seed: int = 0
     question: str = ""  # the question of the current beat
-    deck_seed: int = 0  # the order of this pass through the question deck
-    deck_pos: int = 0  # questions drawn in this pass
-    deck_sig: str = ""  # which deck the pass is over; a changed deck starts a new pass
     completed: int = 0  # check-ins completed, ever
     month: str = ""  # "YYYY-MM" of the latest completed check-in
     month_count: int = 0  # check-ins completed in that month
@@ -73,14 +71,15 @@ class State:
     said_mark: int = 0  # how many of them were said before the current beat began
     another: bool = False  # the current question was drawn by "skip": said in its own words
     switched_at: int = 0  # 1 + the beat (step * 64 + beat) where the couple last switched
-    deck_early: tuple[str, ...] = ()  # questions of this pass drawn ahead of their turn
     last_closing: str = ""  # the closing exercise of the last finished check-in
     # A check-in set aside for a single exercise: plan, step, beat, swapped, question, started.
     held: tuple[str, ...] = ()
-    # The question deck over the couple's whole history (deck.py).
+    # The question deck over the couple's whole history (deck.py). `asked` and `never` are
+    # sets of question ids written compactly: "dre:6,mem:1fffe" (hex bits of the numbers).
     asked: str = ""  # the questions asked since the deck was last exhausted
     kept: tuple[str, ...] = ()  # questions the couple loved, for "ask us a favourite"
     never: str = ""  # questions the couple never want again
+    wish: str = ""  # a kind (or "favourite") asked for outside a question turn, for the next
     # A meditation handed to the audio player: its id, the offset (ms) it stopped at, whether
     # a failed stream was tried again, and how many the couple finished.
     meditation: str = ""
@@ -155,7 +154,7 @@ class State:
         fixes = self.people_fixes()
         if not MIN_TURN_SECONDS <= self.turn_seconds <= MAX_TURN_SECONDS:
             fixes["turn_seconds"] = DEFAULT_TURN_SECONDS
-        numbers = ("step", "beat", "started", "completed", "seed", "deck_pos", "month_count")
+        numbers = ("step", "beat", "started", "completed", "seed", "month_count")
         for name in (*numbers, "offset", "meditated"):
             if getattr(self, name) < 0:
                 fixes[name] = 0
@@ -163,6 +162,8 @@ class State:
             fixes["weeks"] = 0
         if len(self.recent) > KEEP_RECENT:
             fixes["recent"] = self.recent[-KEEP_RECENT:]
+        if len(self.kept) > KEEP_FAVOURITES:
+            fixes["kept"] = self.kept[-KEEP_FAVOURITES:]
         return self.replace(**fixes) if fixes else self
 
     def people_fixes(self) -> dict[str, Any]:
