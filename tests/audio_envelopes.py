@@ -6,10 +6,10 @@ stream's token and offset; PlaybackFailed carries the failed token, an error, an
 in currentPlaybackState) and PlaybackController.* button presses (no token). None of them has
 a session: the user, device and player state come in the context.
 
-`AudioEcho` is a simulated Echo (typed lines become requests, as on the console's Device)
-that has an audio player, or says it has none: its requests declare the AudioPlayer
-interface (or not), and its player follows the AudioPlayer directives of the skill's
-answers, as a device would."""
+`AudioEcho` is a simulated Echo (typed lines become requests, as on the console's Device),
+a speaker or an Echo Show, that has an audio player or says it has none: its requests
+declare the AudioPlayer interface (or not), and its player follows the AudioPlayer
+directives of the skill's answers, as a device would."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from uuid import uuid4
 
 from skill.console.device import Handler, Turn, default_matcher
 from skill.console.envelopes import (
+    APL_INTERFACE,
+    SHOW_VIEWPORT,
     Session,
     from_match,
     intent_request,
@@ -94,6 +96,7 @@ class AudioPlayer:
     user_id: str
     device_id: str
     supported: bool = True  # False: a device without an audio player
+    screen: bool = False  # an Echo Show: its requests say it renders APL
     locale: str = "en-US"
     application_id: str = APPLICATION_ID
     token: str | None = None
@@ -136,8 +139,10 @@ class AudioPlayer:
     def _base(self, request_type: str, now: datetime | None) -> dict[str, Any]:
         """A request without a session: user, device and player in the context."""
         application = {"applicationId": self.application_id}
-        interfaces = {AUDIO_INTERFACE: {}} if self.supported else {}
-        return {
+        interfaces: dict[str, Any] = {AUDIO_INTERFACE: {}} if self.supported else {}
+        if self.screen:
+            interfaces[APL_INTERFACE] = {"runtime": {"maxVersion": "2023.3"}}
+        envelope: dict[str, Any] = {
             "version": "1.0",
             "context": {
                 "System": {
@@ -147,7 +152,6 @@ class AudioPlayer:
                     "apiEndpoint": API_ENDPOINT,
                     "apiAccessToken": "console-token",
                 },
-                AUDIO_INTERFACE: self.context(),
             },
             "request": {
                 "type": str(request_type),
@@ -156,6 +160,11 @@ class AudioPlayer:
                 "locale": self.locale,
             },
         }
+        if self.supported:
+            envelope["context"][AUDIO_INTERFACE] = self.context()
+        if self.screen:
+            envelope["context"]["Viewport"] = SHOW_VIEWPORT
+        return envelope
 
     def report(
         self,
@@ -237,6 +246,7 @@ class AudioEcho:
         device_id: str,
         *,
         audio: bool = True,
+        screen: bool = False,
         matcher: UtteranceMatcher | None = None,
         clock: Callable[[], datetime] | None = None,
         locale: str = "en-US",
@@ -247,15 +257,18 @@ class AudioEcho:
         self.locale = locale
         self.matcher = matcher or default_matcher(locale)
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.screen = screen
         self.session: Session | None = None
-        self.player = AudioPlayer(user_id, device_id, supported=audio, locale=locale)
+        self.player = AudioPlayer(user_id, device_id, supported=audio, screen=screen, locale=locale)
 
     @property
     def in_session(self) -> bool:
         return self.session is not None and not self.session.ended
 
     def new_session(self) -> Session:
-        self.session = Session(user_id=self.user_id, device_id=self.device_id, locale=self.locale)
+        self.session = Session(
+            user_id=self.user_id, device_id=self.device_id, locale=self.locale, screen=self.screen
+        )
         return self.session
 
     def send(self, envelope: dict[str, Any]) -> Turn:

@@ -50,9 +50,15 @@ def hosted(monkeypatch: pytest.MonkeyPatch) -> str:
 def echo_in(lambda_handler, clock, matcher) -> Callable[..., AudioEcho]:
     """An Echo of the couple's household, with an audio player (or without, audio=False)."""
 
-    def make(device_id: str = LIVING_ROOM, audio: bool = True) -> AudioEcho:
+    def make(device_id: str = LIVING_ROOM, audio: bool = True, screen: bool = False) -> AudioEcho:
         return AudioEcho(
-            lambda_handler, COUPLE_ID, device_id, audio=audio, matcher=matcher, clock=clock
+            lambda_handler,
+            COUPLE_ID,
+            device_id,
+            audio=audio,
+            screen=screen,
+            matcher=matcher,
+            clock=clock,
         )
 
     return make
@@ -137,11 +143,12 @@ def test_a_ten_minute_meditation_is_introduced_then_handed_to_the_player(
 # --- every request of the audio player: never a word -----------------------------------------
 
 
+@pytest.mark.parametrize("screen", [False, True], ids=["speaker", "echo-show"])
 @pytest.mark.parametrize("request_type", [*Report, *Command], ids=str)
 def test_the_audio_player_is_never_answered_with_words(
-    hosted: str, echo_in, request_type: Report | Command
+    hosted: str, echo_in, request_type: Report | Command, screen: bool
 ) -> None:
-    echo = echo_in()
+    echo = echo_in(screen=screen)
     playing(echo)
     if isinstance(request_type, Report):
         turn = echo.report(request_type, offset=61_000)
@@ -315,16 +322,23 @@ def test_paused_in_the_living_room_resumed_in_the_kitchen_at_the_same_second(
 # --- reports about another stream ----------------------------------------------------------
 
 
+def five_minutes_token() -> str:
+    return token_of(next(t for t in default_content().meditations.values() if t.minutes == 5))
+
+
+@pytest.mark.parametrize("stale", ["older rendering", "another meditation"])
 @pytest.mark.parametrize("report", [Report.STARTED, Report.STOPPED, Report.FINISHED, Report.FAILED])
-def test_a_report_about_an_older_rendering_changes_nothing(
-    hosted: str, echo_in, stored, report: Report
+def test_a_report_about_another_stream_changes_nothing(
+    hosted: str, echo_in, stored, report: Report, stale: str
 ) -> None:
     echo = echo_in()
     playing(echo)
     echo.report(Report.STOPPED, offset=30_000)
     before = stored()
-    stale = f"{ten_minutes().id}.{OLD_VERSION}"
-    turn = echo.report(report, token=stale, offset=400_000)
+    token = (
+        f"{ten_minutes().id}.{OLD_VERSION}" if stale == "older rendering" else five_minutes_token()
+    )
+    turn = echo.report(report, token=token, offset=400_000)
     assert_silent(turn.response)
     assert directive_types(turn.response) == []
     assert stored() == before  # not even a write of the same state
