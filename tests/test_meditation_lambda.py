@@ -370,3 +370,22 @@ def test_without_hosted_audio_the_couple_hears_the_fallback_and_no_url_is_sent(
     assert turn.speech
     assert not any(t.startswith("AudioPlayer.") for t in directive_types(turn.response))
     assert ".mp3" not in str(turn.response)
+
+
+def test_resume_on_a_device_without_a_player_says_so_and_keeps_the_offset(
+    hosted: str, echo_in, stored
+) -> None:
+    living_room = echo_in(LIVING_ROOM)
+    playing(living_room)
+    living_room.hear("pause")
+    living_room.report(Report.STOPPED, offset=250_000)
+
+    speaker = echo_in("amzn1.ask.device.third-party-speaker", audio=False)
+    turn = speaker.hear("Alexa, ask our check in to resume")
+    assert turn.speech
+    assert not any(t.startswith("AudioPlayer.") for t in directive_types(turn.response))
+    assert stored().state.offset == 250_000
+
+    again = living_room.hear("Alexa, ask our check in to resume")
+    play = play_directive(again.response)
+    assert play is not None and play["audioItem"]["stream"]["offsetInMilliseconds"] == 250_000
