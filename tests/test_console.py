@@ -76,3 +76,19 @@ def test_speak_without_espeak_says_so_and_still_works(tmp_path: Path) -> None:
         os.environ["PATH"] = env_path
     assert "first names" in out
     assert "espeak-ng" in out
+
+
+def test_a_meditation_is_shown_playing_paused_resumed_and_finished(tmp_path: Path) -> None:
+    out = chat(
+        [
+            "Alexa, ask our check in for a ten minute meditation",
+            "Alexa, pause",
+            "[resume]",
+            "[finish]",
+        ],
+        tmp_path / "c.db",
+    )
+    assert "[playing: Appreciation, together, 10:00]" in out
+    assert "[the meditation stops]" in out
+    assert "[Appreciation, together has finished]" in out
+    assert "Alexa: \n" not in out  # the player's replies have no words to show

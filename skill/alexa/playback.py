@@ -67,6 +67,10 @@ def report_event(handler_input: HandlerInput) -> Event:
     """An AudioPlayer report as an engine event: its token and offset in the slots."""
     request = handler_input.request_envelope.request
     offset = getattr(request, "offset_in_milliseconds", None)
+    if offset is None:  # PlaybackFailed says where it was in currentPlaybackState
+        offset = getattr(
+            getattr(request, "current_playback_state", None), "offset_in_milliseconds", None
+        )
     slots: dict[str, str | None] = {"token": getattr(request, "token", None)}
     if isinstance(offset, int) and not isinstance(offset, bool):
         slots["offset"] = str(offset)

@@ -222,8 +222,15 @@ class Device:
 
     def fail(self) -> Turn | None:
         """The stream cannot be played (a network error, a missing file)."""
+        if self.player is None:
+            return None
         error = {"type": "MEDIA_ERROR_SERVICE_UNAVAILABLE", "message": "unavailable"}
-        return self.report("AudioPlayer.PlaybackFailed", error=error)
+        where = {
+            "token": self.player.stream.token,
+            "offsetInMilliseconds": self.player.position(self.clock()),
+            "playerActivity": "PLAYING",
+        }
+        return self.report("AudioPlayer.PlaybackFailed", error=error, currentPlaybackState=where)
 
     def press(self, command: str) -> Turn:
         """A button of the player or a remote: "Play", "Pause", "Next", "Previous"."""

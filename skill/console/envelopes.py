@@ -215,7 +215,10 @@ def player_request(
     buttons ("PlaybackController.PauseCommandIssued"): no session, as a device sends them.
     `session` gives the user, device, locale and what the player holds."""
     request = _request(session, request_type, now)
-    if request_type.startswith("AudioPlayer."):
+    if request_type == "AudioPlayer.PlaybackFailed":  # where it was, as Alexa says it there
+        where = {"token": token, "offsetInMilliseconds": offset, "playerActivity": "PLAYING"}
+        request.update(token=token, currentPlaybackState=where)
+    elif request_type.startswith("AudioPlayer."):
         request.update(token=token, offsetInMilliseconds=offset)
     envelope = _envelope(session, request)
     del envelope["session"]

@@ -250,8 +250,8 @@ def player_report(state: State, event: Event, ctx: Ctx) -> Outcome:
         return reply(state, end=True)
     offset = whole(event.slots.get("offset"))
     kind = event.kind
-    if kind == EventKind.PLAY_STARTED:
-        return reply(state.replace(retried=False) if state.retried else state, end=True)
+    if kind == EventKind.PLAY_STARTED:  # nothing to keep (a failed stream's one retry
+        return reply(state, end=True)  # stays spent until the couple ask again)
     if kind == EventKind.PLAY_STOPPED:
         return reply(state.replace(offset=offset or 0), end=True)
     if kind == EventKind.PLAY_FINISHED:
