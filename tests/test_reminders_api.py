@@ -540,6 +540,15 @@ def test_connections_response_as_the_sdk_reads_it(status: str) -> None:
     assert answer is not None and answer.status == Consent(status)
 
 
+def test_a_status_beside_the_scope_is_read_as_the_docs_example_places_it() -> None:
+    request = connections_response(None)
+    request["payload"]["permissionScopes"].append({"status": "DENIED"})
+
+    answer = parse_consent_response(request)
+
+    assert answer is not None and answer.status is Consent.DENIED
+
+
 def test_consent_without_a_voice_dialog_or_a_status_is_not_a_yes() -> None:
     failed = parse_consent_response(connections_response(None, code="500"))
     assert failed is not None and failed.status is Consent.NOT_ANSWERED and not failed.voiced
