@@ -127,3 +127,41 @@ def test_no_question_asks_about_past_partners_or_for_a_rating():
     risky = re.compile(r"\b(ex|exes|past partners?|former partners?|rate|score)\b", re.I)
     found = {q_id: text for q_id, (_, text) in QUESTIONS.items() if risky.search(text)}
     assert found == {}
+
+
+# --- kinds: what a couple can ask for by voice ----------------------------------------------
+MIN_PER_KIND = 30  # enough that "a deep one" every evening of a month needs no repeat
+
+
+def kinds_in_the_model(locale: str) -> set[str]:
+    import json
+
+    model = Path(__file__).resolve().parents[1] / "interaction_models" / f"{locale}.json"
+    types = json.loads(model.read_text(encoding="utf-8"))["interactionModel"]["languageModel"]
+    (kind,) = [t for t in types["types"] if t["name"] == "QuestionKind"]
+    return {value["id"] for value in kind["values"]}
+
+
+@pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
+def test_every_kind_the_model_hears_is_a_kind_of_the_deck(locale):
+    from skill.content.model import Kind
+
+    assert kinds_in_the_model(locale) == {kind.value for kind in Kind}
+
+
+def test_every_kind_draws_from_enough_questions_for_everyone():
+    from skill.content.model import Kind
+
+    for kind in Kind:
+        found = [
+            q_id
+            for q_id, (cat_id, _) in QUESTIONS.items()
+            if kind in CATEGORIES[cat_id].get("kinds", [])
+            and not CATEGORIES[cat_id].get("on_request")
+        ]
+        assert len(found) >= MIN_PER_KIND, kind
+
+
+def test_the_stages_of_a_relationship_are_never_a_kind():
+    """A kind is drawn for any couple: no question for parents to a couple without children."""
+    assert all(not CATEGORIES[stage].get("kinds") for stage in STAGES)
