@@ -138,26 +138,28 @@ def stop_reminding(state: State, event: Event, ctx: Ctx) -> Outcome:
 def done(state: State, event: Event, ctx: Ctx) -> Outcome:
     """A call's result, in words; then back to where the couple were."""
     slots = event.slots
-    result = slots.get("result")
-    made = slots.get("call")
+    result, made, key = slots.get("result"), slots.get("call"), slots.get("when") or ""
     if result == Result.SAVED:
-        return saved(state, ctx, slots.get("token") or state.reminder, slots.get("when") or "")
+        return saved(state, ctx, slots.get("token") or state.reminder, key)
     if result == Result.FOUND:
-        return found(state, ctx, slots.get("when") or "")
-    if result == Result.DELETED or (result == Result.GONE and made == ReminderCall.DELETE):
-        return back(cleared(state), ctx, say(ctx, state, "reminder_stopped"))
-    if result == Result.GONE:
-        gone = say(ctx, state, "reminder_gone")
-        if made == ReminderCall.MOVE:
-            asked = slots.get("when") or ""
-            return offer_new(
-                cleared(state), ctx, asked, gone, say(ctx, state, "reminder_new_offer")
-            )
-        return back(cleared(state), ctx, gone, say(ctx, state, "reminder_none"))
+        return found(state, ctx, key)
+    if result in (Result.DELETED, Result.GONE):
+        return gone(state, ctx, made, key, deleted=result == Result.DELETED)
     if result == Result.DENIED:
-        return ask_permission(state, ctx, made, slots.get("when") or "")
-    key = "reminder_busy" if result == Result.THROTTLED else "reminder_unavailable"
-    return back(state.replace(reminder_pending=""), ctx, say(ctx, state, key))
+        return ask_permission(state, ctx, made, key)
+    busy = "reminder_busy" if result == Result.THROTTLED else "reminder_unavailable"
+    return back(state.replace(reminder_pending=""), ctx, say(ctx, state, busy))
+
+
+def gone(state: State, ctx: Ctx, made: str | None, key: str, deleted: bool) -> Outcome:
+    """Deleted by us, or found gone (deleted in the Alexa app): forgotten either way. A move
+    that finds it gone offers a new one at the time asked."""
+    if deleted or made == ReminderCall.DELETE:
+        return back(cleared(state), ctx, say(ctx, state, "reminder_stopped"))
+    lost = say(ctx, state, "reminder_gone")
+    if made == ReminderCall.MOVE:
+        return offer_new(cleared(state), ctx, key, lost, say(ctx, state, "reminder_new_offer"))
+    return back(cleared(state), ctx, lost, say(ctx, state, "reminder_none"))
 
 
 def saved(state: State, ctx: Ctx, token: str, key: str) -> Outcome:
@@ -165,9 +167,9 @@ def saved(state: State, ctx: Ctx, token: str, key: str) -> Outcome:
     state = state.replace(
         reminder=token, reminder_when=key, reminder_pending="", reminder_declined=""
     )
-    first, second = state.names
-    if weekly is None:  # (the adapter always says when; this is only a guard)
+    if weekly is None or len(state.names) != 2:  # (the adapter always says when: a guard)
         return back(state, ctx, say(ctx, state, "reminder_is_elsewhere"))
+    first, second = state.names
     done_line = say(ctx, state, "reminder_set", when=say_when(weekly), first=first, second=second)
     return back(state, ctx, done_line, say(ctx, state, "reminder_set_tip"))
 
