@@ -1,4 +1,5 @@
-"""Figure 4, the stored item after 365 simulated check-ins, in DynamoDB's bytes.
+"""Figure 4, the stored item after 365 simulated check-ins, in DynamoDB's bytes; and, with
+--json, one JSON line on the question deck after 500 check-ins (issue 13's note).
 
 Skill: a couple with long names holds a whole quick check-in every evening for a year (the
 engine, as tests/test_dynamodb.py does), then the state is written by the DynamoDB store to
@@ -6,13 +7,23 @@ dynalite and read back raw. Baseline: the SDK-sample hello world launched once a
 year through its handler and DynamoDbAdapter (its item is a visit counter). Budget: the
 skill's item <= 2 KB.
 
+--json: two couples hold 500 check-ins through the engine: one only says "next"; the other
+uses the deck by voice at every question turn (skips, kinds, favourites kept and asked for,
+questions refused), with a full check-in every fourth evening. For each: the bytes of the
+state's JSON (State.to_dict(), as stored), of the item DynamoStore writes with it (counted
+as DynamoDB counts, no server needed), and of the deck's own fields; then the questions per
+category. No dynalite needed.
+
     .venv/bin/python -m bench.item_size [--quick]
+    .venv/bin/python -m bench.item_size --json
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import uuid
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from bench.common import (
@@ -95,11 +106,121 @@ def measure(quick: bool = False, endpoint: str | None = None) -> Row:
     )
 
 
+# --- --json: the deck after 500 check-ins ---------------------------------------------------
+CHECK_INS = 500
+DECK_FIELDS = ("asked", "kept", "never", "wish")
+# What a couple who uses the deck by voice says at its question turns, in turn.
+DECK_MOVES: tuple[tuple[str, dict[str, str] | None], ...] = (
+    ("keep_question", None),
+    ("skip", None),
+    ("question_kind", {"questionKind": "deep"}),
+    ("never_again", None),
+    ("next", None),
+    ("favourite", None),
+    ("question_kind", {"questionKind": "fun"}),
+    ("next", None),
+    ("never_again", None),
+    ("question_kind", {"questionKind": "memory"}),
+)
+
+
+class Recorder:
+    """A stand-in for the store's transport: keeps the item DynamoStore would put."""
+
+    def __init__(self) -> None:
+        self.listeners: list = []
+        self.items: list[dict] = []
+
+    def call(self, operation: str, **request: object) -> dict:
+        self.items.append(request["Item"])  # type: ignore[arg-type]
+        return {}
+
+
+def deck_heavy_check_ins(check_ins: int) -> tuple[object, int]:
+    """A couple who use the deck by voice at every question turn; the state and the largest
+    state JSON seen (mid-check-in included)."""
+    from skill.content.model import Source
+    from skill.engine import plan as plans
+    from skill.engine.conversation import handle
+    from skill.engine.events import Event
+    from skill.engine.state import Phase, State
+    from tests.simulate import CONTENT
+
+    state, largest, turn = State(), 0, 0
+
+    def say(kind: str, slots: dict[str, str] | None = None, night: int = 0) -> None:
+        nonlocal state, largest
+        evening = FIRST_EVENING + timedelta(days=night)
+        state = handle(state, Event(kind, slots), evening, CONTENT).state
+        largest = max(largest, len(json.dumps(state.to_dict(), separators=(",", ":"))))
+
+    say("launch")
+    say("names", {"firstName": "Maximiliana", "secondName": "Bartholomew"})
+    say("yes")
+    for night in range(check_ins):
+        say("start", {"length": "full" if night % 4 == 0 else "quick"}, night)
+        while state.phase == Phase.BEAT:
+            at_question = plans.current(state, CONTENT).beat.source == Source.QUESTION
+            if at_question:
+                kind, slots = DECK_MOVES[turn % len(DECK_MOVES)]
+                turn += 1
+                say(kind, slots, night)
+            if not at_question or kind != "next":
+                say("next", None, night)
+    return state, largest
+
+
+def sizes(state: object, largest: int | None = None) -> dict[str, object]:
+    from skill.store.base import household_key
+    from skill.store.dynamodb import DynamoStore
+
+    data = state.to_dict()  # type: ignore[attr-defined]
+    recorder = Recorder()
+    token = uuid.uuid4().hex  # the longest writer token the household writes
+    DynamoStore("checkin", transport=recorder).save(household_key(SKILL_USER), data, 7, token)
+    found: dict[str, object] = {
+        "check_ins": data.get("completed", 0),
+        "state_json_bytes": len(json.dumps(data, separators=(",", ":"), ensure_ascii=False)),
+        "item_bytes": item_size(recorder.items[0]),
+        "deck_bytes": {f: len(json.dumps(data[f])) for f in DECK_FIELDS if f in data},
+    }
+    if largest is not None:
+        found["largest_state_json_bytes_during_the_run"] = largest
+    return found
+
+
+def deck_report(check_ins: int = CHECK_INS) -> dict[str, object]:
+    """The figures of --json, as one dict."""
+    from tests.simulate import CONTENT, nightly_check_ins
+
+    heavy, largest = deck_heavy_check_ins(check_ins)
+    per_category = Counter(q.category for q in CONTENT.questions.values())
+    on_request = {c.id for c in CONTENT.categories.values() if c.on_request}
+    return {
+        "figure": "deck",
+        "budget_bytes": BUDGET,
+        "only_next": sizes(nightly_check_ins(check_ins, FIRST_EVENING)),
+        "deck_by_voice": sizes(heavy, largest),
+        "questions": len(CONTENT.questions),
+        "drawn_for_everyone": sum(n for c, n in per_category.items() if c not in on_request),
+        "per_category": dict(per_category),
+        "on_request": sorted(on_request),
+        "kinds": {
+            kind: sorted(c.id for c in CONTENT.categories.values() if kind in c.kinds)
+            for kind in ("deep", "fun", "memory", "dreams", "romance")
+        },
+    }
+
+
 def main() -> None:
-    """The command line: measure and print the figure's row."""
+    """The command line: measure and print the figure's row (or, with --json, one line)."""
     parser = argparse.ArgumentParser(description=__doc__)
     add_common_args(parser)
+    parser.add_argument("--json", action="store_true", help="the deck after 500 check-ins")
     args = parser.parse_args()
+    if args.json:
+        print(json.dumps(deck_report()))
+        return
     print_rows([measure(args.quick)])
 
 
