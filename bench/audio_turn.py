@@ -1,9 +1,10 @@
 """Warm turn for the audio player's reports: AudioPlayer.PlaybackStopped and
 AudioPlayer.PlaybackStarted through the whole skill in process, the store in memory.
 
-Skill: skill_builder(MemoryStore()).lambda_handler(), logging as in Lambda (INFO lines
-formatted and written, here to /dev/null), for a couple whose ten-minute meditation was
-handed to the audio player (CHECKIN_AUDIO_URL set). The reports come without a session, as
+Skill: guarded(skill_builder(MemoryStore()).lambda_handler(), skill ID), as
+lambda/lambda_function.py builds it, logging as in Lambda (INFO lines formatted and written,
+here to /dev/null), for a couple whose ten-minute meditation was handed to the audio player
+(CHECKIN_AUDIO_URL set). The reports come without a session, as
 a device sends them, so each one reads the household's record from the store. The mix is
 1 PlaybackStopped (the offset changes, one write: two offsets alternate so that every
 Stopped really writes) to 1 PlaybackStarted (nothing changes, no write). Replies must carry
@@ -51,13 +52,16 @@ class Meditating:
     envelopes ready (built once, outside the timer)."""
 
     def __init__(self) -> None:
+        from skill.alexa.guard import guarded
         from skill.alexa.skill import skill_builder
         from skill.store.memory import MemoryStore
-        from tests.audio_envelopes import AudioEcho, Report, play_directive
+        from tests.audio_envelopes import APPLICATION_ID, AudioEcho, Report, play_directive
 
         os.environ["CHECKIN_AUDIO_URL"] = AUDIO_URL
         self.store = MemoryStore()
-        self.handler = skill_builder(self.store, request_log=sink_log()).lambda_handler()
+        # As lambda/lambda_function.py builds it: the SDK's handler behind the guard.
+        sdk = skill_builder(self.store, request_log=sink_log()).lambda_handler()
+        self.handler = guarded(sdk, APPLICATION_ID)
         echo = AudioEcho(self.handler, SKILL_USER, DEVICE, clock=lambda: NOW)
         with quiet_logs():
             for line in ("Alexa, start our check-in", "we are Sam and Alex", "yes"):
