@@ -258,13 +258,25 @@ def test_next_and_previous_buttons_leave_the_meditation_playing(
 # --- by voice during a meditation ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("said", ["pause", "stop"])
-def test_pause_or_stop_by_voice_stops_the_stream(hosted: str, echo_in, said: str) -> None:
+@pytest.mark.parametrize("said", ["pause", "stop", "cancel"])
+def test_pause_stop_or_cancel_by_voice_stops_the_stream(hosted: str, echo_in, said: str) -> None:
     echo = echo_in()
     playing(echo)
     turn = echo.hear(said)  # "Alexa, stop" during playback arrives as a pause or a stop
     assert Directive.STOP in directive_types(turn.response)
     assert Directive.PLAY not in directive_types(turn.response)
+
+
+def test_start_over_plays_the_same_meditation_from_the_beginning(hosted: str, echo_in) -> None:
+    echo = echo_in()
+    playing(echo)
+    echo.hear("pause")
+    echo.report(Report.STOPPED, offset=321_000)
+    turn = echo.hear("Alexa, ask our check in to start over")
+    play = play_directive(turn.response)
+    assert play is not None, turn.response
+    assert play["audioItem"]["stream"]["token"] == token_of(ten_minutes())
+    assert play["audioItem"]["stream"]["offsetInMilliseconds"] == 0
 
 
 @pytest.mark.parametrize(
