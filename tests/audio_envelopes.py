@@ -83,6 +83,15 @@ class MediaError(StrEnum):
     INTERNAL_DEVICE_ERROR = "MEDIA_ERROR_INTERNAL_DEVICE_ERROR"
 
 
+# What the player is doing once it has sent a report.
+AFTER = {
+    Report.STARTED: Activity.PLAYING,
+    Report.STOPPED: Activity.STOPPED,
+    Report.FINISHED: Activity.FINISHED,
+    Report.FAILED: Activity.STOPPED,
+}
+
+
 def timestamp(now: datetime | None = None) -> str:
     now = (now or datetime.now(UTC)).astimezone(UTC)
     return now.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -175,19 +184,15 @@ class AudioPlayer:
         error: MediaError = MediaError.UNKNOWN,
         now: datetime | None = None,
     ) -> dict[str, Any]:
-        """The envelope of a report about the stream held (or about `token`), at `offset`
-        (default: where the player is). The player's own state moves as the report says."""
-        if offset is not None:
-            self.offset = offset
+        """The envelope of a report about the stream held, at `offset` (default: where the
+        player is); the player's own state moves as the report says. With `token`, a report
+        about another stream (an older rendering, say): the player's state stays as it is."""
+        own = token is None or token == self.token
         token = self.token if token is None else token
-        if kind == Report.STARTED:
-            self.activity = Activity.PLAYING
-        elif kind == Report.STOPPED:
-            self.activity = Activity.STOPPED
-        elif kind == Report.FINISHED:
-            self.activity = Activity.FINISHED
-        elif kind == Report.FAILED:
-            self.activity = Activity.STOPPED
+        at = self.offset if offset is None else offset
+        if own:
+            self.offset = at
+            self.activity = AFTER.get(kind, self.activity)
         envelope = self._base(kind, now)
         request = envelope["request"]
         if kind == Report.FAILED:
@@ -196,12 +201,12 @@ class AudioPlayer:
                 error={"type": str(error), "message": "the stream could not be played"},
                 currentPlaybackState={
                     "token": token,
-                    "offsetInMilliseconds": self.offset,
+                    "offsetInMilliseconds": at,
                     "playerActivity": str(Activity.PLAYING),
                 },
             )
         else:
-            request.update(token=token, offsetInMilliseconds=self.offset)
+            request.update(token=token, offsetInMilliseconds=at)
         return envelope
 
     def press(self, command: Command, now: datetime | None = None) -> dict[str, Any]:
