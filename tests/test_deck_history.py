@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -283,3 +284,56 @@ def test_500_check_ins_with_an_update_in_the_middle_repeat_nothing_and_fit_the_i
     # The stored item reads back as the same couple, with the same history of questions.
     restored = load_state(json.loads(json.dumps(couple.state.to_dict())))
     assert restored.state == couple.state and not restored.damaged
+
+
+# --- stored records --------------------------------------------------------------------------
+def test_a_version_1_record_keeps_the_questions_it_had_asked() -> None:
+    """v1 stored every question asked: they stay heard, and come only after the rest."""
+    v1 = {"v": 1, "names": ["Sam", "Alex"], "phase": "ready", "seed": 9}
+    restored = load_state({**v1, "asked": ["mem01", "dre04", "not an id"]})
+    assert not restored.damaged
+    state, first = restored.state, []
+    for i in range(len(drawn_deck(CONTENT)) - 2):
+        state = deck.draw_question(state.replace(started=i), CONTENT)
+        first.append(state.question)
+    assert not {"mem01", "dre04"} & set(first)
+    assert len(set(first)) == len(first)
+
+
+def test_a_record_with_the_old_pass_through_the_deck_loads_as_it_was() -> None:
+    """deck_seed, deck_pos, deck_sig and deck_early (the pass before the whole history) are
+    not read, not an error, and not written again."""
+    old = {
+        "v": 4,
+        "names": ["Sam", "Alex"],
+        "phase": "done",
+        "completed": 12,
+        "deck_seed": 77,
+        "deck_pos": 30,
+        "deck_sig": "0badcafe",
+        "deck_early": ["mem03"],
+    }
+    restored = load_state(old)
+    assert not restored.damaged and restored.state.completed == 12
+    assert not {"deck_seed", "deck_pos", "deck_sig", "deck_early"} & set(restored.state.to_dict())
+
+
+@pytest.mark.parametrize(
+    "stored",
+    ["mem", "mem:", "mem:zz", ":ff", "MEM:ff", "mem:-5", "mem:ff,,dre:1:2", "a" * 300],
+)
+def test_a_damaged_history_of_questions_is_read_for_what_it_holds(stored: str) -> None:
+    """A damaged `asked` never stops the draw: what cannot be read counts as unheard."""
+    state = State(seed=3, asked=stored, never=stored)
+    drawn = deck.draw_question(state, CONTENT)
+    assert drawn.question in CONTENT.questions
+    assert deck.bits_of(drawn.asked)
+
+
+def test_keeping_a_thirteenth_favourite_lets_the_oldest_go() -> None:
+    ids = sorted(drawn_deck(CONTENT))[: KEEP_FAVOURITES + 1]
+    state = State()
+    for q_id in ids:
+        state = deck.keep(state, q_id)
+    assert state.kept == tuple(ids[1:])
+    assert deck.keep(state, ids[5]) is state  # kept already: nothing moves

@@ -211,3 +211,19 @@ def test_a_kind_we_do_not_have_gets_the_kinds_we_do(echo: Device) -> None:
     turn = echo.hear("a spicy question")
     assert said("kind_unknown", turn.speech) and not turn.ended
     assert question_in(echo.hear("repeat").speech) == question_in(before)
+
+
+def test_when_every_memory_question_was_heard_another_kind_comes_and_says_so(
+    echo: Device,
+) -> None:
+    memories = [q for q in DRAWN if Kind.MEMORY in kinds_of(q)]
+    meet(echo)
+    echo.hear("ask us a question")
+    heard = [question_in(echo.hear("repeat").speech)]
+    unheard = [q for q in memories if q not in heard]
+    heard += [question_in(echo.hear("a memory question").speech) for _ in unheard]
+    assert {q.id for q in memories} <= {q.id for q in heard if q}
+    turn = echo.hear("a memory question")
+    assert said("kind_all_heard", turn.speech)
+    assert question_in(turn.speech) not in (None, *memories)
+    assert not turn.ended
