@@ -4,13 +4,12 @@ Works on the raw TOML tables so that it can report on files the loader could not
 
 from __future__ import annotations
 
-import re
 import string
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from skill.content import rules
-from skill.content.model import Kind, Source, Who
+from skill.content.model import QUESTION_ID, Kind, Source, Who
 from skill.speech.timing import Pause, estimated_seconds
 
 CORE_FILES = (
@@ -255,7 +254,6 @@ def check_step(entry: str, step: Any, exercises: dict[str, Any]) -> list[Problem
     return problems + unknown_keys(file, entry, step, {"exercise", "closing", "rounds", "minutes"})
 
 
-QUESTION_ID = re.compile(r"([a-z]+)(\d{1,3})")
 ID_SHAPE = (
     "the id must be lowercase letters then a number up to 999, like mem33: a couple's"
     " history keeps the numbers, so an id is never renumbered or used again"

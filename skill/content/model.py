@@ -5,6 +5,7 @@ import, a named tuple a fifth of that, and every Lambda cold start imports these
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -63,6 +64,11 @@ class Question(NamedTuple):
     id: str
     category: str
     text: str
+
+
+#: A question's id: a prefix and a number ("mem23"). A couple's history of questions heard is
+#: kept as the numbers heard under each prefix (skill/engine/deck.py); the validator checks it.
+QUESTION_ID = re.compile(r"([a-z]+)(\d{1,3})")
 
 
 class Kind(StrEnum):

@@ -14,19 +14,17 @@ round). The draw is seeded by the state: the same state draws the same question.
 
 from __future__ import annotations
 
-import re
 import zlib
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from types import MappingProxyType
 from typing import NamedTuple
 
-from skill.content.model import Content, Kind
+from skill.content.model import QUESTION_ID, Content, Kind
 from skill.engine.state import KEEP_FAVOURITES, State
 
 FAVOURITE = "favourite"  # State.wish: the next question is one the couple kept
 KINDS = {kind.value: kind for kind in Kind}
-QUESTION_ID = re.compile(r"([a-z]+)(\d{1,3})")
 Bits = Mapping[str, int]  # prefix -> the numbers in the set, as bits
 
 
