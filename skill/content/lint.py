@@ -270,24 +270,12 @@ def check_questions(raw: dict[str, Any]) -> list[Problem]:
     problems = []
     seen: dict[str, str] = {}
     numbers: dict[tuple[str, int], str] = {}  # (prefix, number) -> the id that has it
-    kinds: set[str] = set()
     for cat_id, cat in categories.items():
         entry = f"categories.{cat_id}"
         if not isinstance(cat, dict) or not isinstance(cat.get("questions"), dict):
             problems.append(Problem(file, entry, "needs a label and a [questions] table"))
             continue
-        problems += check_text(file, f"{entry} label", cat.get("label"), ())
-        not_after = cat.get("not_after", [])
-        if not isinstance(not_after, list) or not all(isinstance(x, str) for x in not_after):
-            problems.append(Problem(file, entry, "not_after must be a list of exercise ids"))
-        if not isinstance(cat.get("on_request", False), bool):
-            problems.append(Problem(file, entry, "on_request must be true or false"))
-        problems += check_kinds(entry, cat.get("kinds", []))
-        if not cat.get("on_request") and isinstance(cat.get("kinds"), list):
-            kinds.update(k for k in cat["kinds"] if isinstance(k, str))
-        problems += unknown_keys(
-            file, entry, cat, {"label", "questions", "not_after", "on_request", "kinds"}
-        )
+        problems += check_category(entry, cat)
         for q_id, text in cat["questions"].items():
             q_entry = f"{entry}.questions.{q_id}"
             if q_id in seen:
@@ -295,19 +283,8 @@ def check_questions(raw: dict[str, Any]) -> list[Problem]:
             else:
                 problems += check_question_id(q_entry, q_id, numbers)
             seen[q_id] = entry
-            problems += check_text(file, q_entry, text, rules.QUESTION_PLACEHOLDERS)
-            if isinstance(text, str) and not text.rstrip().endswith("?"):
-                problems.append(Problem(file, q_entry, "should end with a question mark"))
-    for kind in Kind:
-        if kind not in kinds:
-            problems.append(
-                Problem(
-                    file,
-                    "categories",
-                    f'no category answers "{kind}": add kinds = ["{kind}"] to one that is'
-                    " drawn for everyone (couples can ask for it by voice)",
-                )
-            )
+            problems += check_question_text(q_entry, text)
+    problems += kinds_nobody_answers(categories)
     if len(categories) < rules.MIN_CATEGORIES:
         problems.append(
             Problem(
@@ -323,6 +300,48 @@ def check_questions(raw: dict[str, Any]) -> list[Problem]:
             )
         )
     return problems
+
+
+def check_category(entry: str, cat: dict[str, Any]) -> list[Problem]:
+    """A category's own keys: its label, not_after, on_request and kinds."""
+    file = "questions.toml"
+    problems = check_text(file, f"{entry} label", cat.get("label"), ())
+    not_after = cat.get("not_after", [])
+    if not isinstance(not_after, list) or not all(isinstance(x, str) for x in not_after):
+        problems.append(Problem(file, entry, "not_after must be a list of exercise ids"))
+    if not isinstance(cat.get("on_request", False), bool):
+        problems.append(Problem(file, entry, "on_request must be true or false"))
+    problems += check_kinds(entry, cat.get("kinds", []))
+    known = {"label", "questions", "not_after", "on_request", "kinds"}
+    return problems + unknown_keys(file, entry, cat, known)
+
+
+def check_question_text(entry: str, text: Any) -> list[Problem]:
+    problems = check_text("questions.toml", entry, text, rules.QUESTION_PLACEHOLDERS)
+    if isinstance(text, str) and not text.rstrip().endswith("?"):
+        problems.append(Problem("questions.toml", entry, "should end with a question mark"))
+    return problems
+
+
+def kinds_nobody_answers(categories: dict[str, Any]) -> list[Problem]:
+    """Each kind a couple can ask for by voice needs a category drawn for everyone."""
+    answered = {
+        kind
+        for cat in categories.values()
+        if isinstance(cat, dict) and not cat.get("on_request")
+        for kind in (cat.get("kinds") if isinstance(cat.get("kinds"), list) else ())
+        if isinstance(kind, str)
+    }
+    return [
+        Problem(
+            "questions.toml",
+            "categories",
+            f'no category answers "{kind}": add kinds = ["{kind}"] to one that is'
+            " drawn for everyone (couples can ask for it by voice)",
+        )
+        for kind in Kind
+        if kind not in answered
+    ]
 
 
 def check_kinds(entry: str, kinds: Any) -> list[Problem]:
