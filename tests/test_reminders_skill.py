@@ -545,3 +545,31 @@ def test_a_write_conflict_runs_the_engine_again_not_the_call(
     assert turn.state["turn_seconds"] == 60  # the kitchen's change is kept
     assert "Sunday at 8 p.m." in turn.speech
     assert turn.speech.count("Sunday at 8 p.m.") == 1
+
+
+# --- logs -----------------------------------------------------------------------------------------
+
+
+def test_the_logs_name_no_partner_no_time_and_no_token(
+    api: HTTPServer,
+    echo: Device,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    serve_create(api)
+    api.expect_request(ALERT_PATH, method="GET").respond_with_json(reminder(SUNDAY_AT_EIGHT))
+    meet(echo)
+    capsys.readouterr()
+    caplog.clear()
+    caplog.set_level("INFO")
+
+    echo.hear("remind us every sunday at eight pm")
+    echo.hear("when is our reminder")
+
+    ours = [r.getMessage() for r in caplog.records if r.name.startswith("checkin")]
+    assert any("reminders create" in message for message in ours)  # (the server's own log,
+    logged = capsys.readouterr().out + "\n".join(ours)  # werkzeug's, is not the skill's)
+    lines = [json.loads(line) for line in logged.splitlines() if line.startswith("{")]
+    assert [line.get("reminder") for line in lines] == ["create:saved", "read:found"]
+    for secret in ("Sam", "Alex", ALERT, "SU20:00", "20:00", "Sunday", "api-access", TEXT):
+        assert secret not in logged, secret
