@@ -1,13 +1,15 @@
 """The weekly reminder as couples meet it, through the Lambda handler and a local HTTPS
 stand-in for the Alexa APIs (the server and the Echo are test_reminders_skill's): the offer
 at the end of a check-in (yes, "yes, Sundays at eight", and no: not offered again for 30
-days, offered after), "remind us every Sunday at eight" said as a one-shot and mid-check-in,
-and when / move / stop. The couple's Echo is in Los Angeles; the clock says Monday noon."""
+days, offered after; before a closing meditation's audio, with Alexa asking permission),
+"remind us every Sunday at eight" as a one-shot and mid-check-in, and when / move / stop.
+The couple's Echo is in Los Angeles; the clock says Monday noon."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from pytest_httpserver import HTTPServer
 
 from skill.console.device import Device, Turn
@@ -15,7 +17,9 @@ from tests.conftest import Clock, meet
 from tests.test_reminders_skill import (
     ALERT_PATH,
     FRIDAY_AT_SEVEN,
+    Account,
     account,
+    answer_consent,
     api,
     api_server,
     bodies,
@@ -165,3 +169,30 @@ def test_when_move_and_stop(api: HTTPServer, echo: Device) -> None:
 
     nothing = echo.hear("stop reminding us")
     assert says(nothing, "reminder_stop_none")
+
+
+def test_a_check_in_ending_with_a_meditation_offers_the_reminder_before_the_audio(
+    api: HTTPServer, echo: Device, account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing can be said once the audio plays: the reminder is offered, asked permission
+    for and set first, and the meditation starts in the answer that confirms it."""
+    monkeypatch.setenv("CHECKIN_AUDIO_URL", "https://audio.checkin.test/meditations/")
+    account.granted = False
+    serve_create(api)
+    meet(echo)
+    turn = echo.hear("full please")
+    turn = echo.hear("yes")
+    while turn.state.get("asking") != "meditate":
+        assert not turn.ended, "the full check-in ended without offering a meditation"
+        turn = echo.hear("next")
+
+    offer = echo.hear("yes")  # to the meditation
+    assert says(offer, "reminder_offer") and offer.played is None and not offer.ended
+
+    ask = echo.hear("yes")  # to the reminder: Alexa asks for the permission
+    assert ask.directive("Connections.SendRequest") and ask.played is None
+
+    done = answer_consent(echo, "ACCEPTED")
+    assert rules(api) == [["FREQ=WEEKLY;BYDAY=MO;BYHOUR=12;BYMINUTE=0;BYSECOND=0;INTERVAL=1"]]
+    assert hears(done, "every Monday at noon")
+    assert done.played is not None and done.ended  # and now the meditation plays
