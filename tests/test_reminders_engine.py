@@ -110,6 +110,15 @@ def test_a_day_or_a_time_alone_keeps_the_rest_of_the_reminder_moved() -> None:
     assert wanted(None, None) == ""
 
 
+def test_a_day_slot_that_caught_words_around_the_day_is_read_for_it() -> None:
+    """On a device a slot can take in words no sample names ("every sunday"); the day (and a
+    part of the day beside it) is still what the couple said, never today by mistake."""
+    assert wanted("every sunday", "20:00") == "SU20:00"
+    assert wanted("sunday evenings", None) == "SU19:00"
+    assert wanted("thursday night", None) == "TH21:00"
+    assert wanted("week", None) == ""  # "every week": no day named, this day then
+
+
 def test_offered_again_thirty_days_after_a_no() -> None:
     from skill.engine.context import Ctx
     from skill.engine.reminding import offer_due

@@ -122,15 +122,33 @@ class Weekly:
 
 
 def parse_day(value: str | None) -> Day | None:
-    """An AMAZON.DayOfWeek value ("sunday"; also "Sundays", "sun", "SU") as a Day."""
+    """An AMAZON.DayOfWeek value ("sunday"; also "Sundays", "sun", "SU") as a Day. A value
+    that caught a word or two around the day ("every sunday", "sunday evenings": a slot
+    filled from a sample without them) is read for the day it names."""
     text = (value or "").strip().lower().rstrip(".")
     if not text:
         return None
     if text.upper() in Day.__members__:
         return Day(text.upper())
-    for index, name in enumerate(DAY_NAMES):
-        if text in (name, name + "s") or (len(text) >= 3 and name.startswith(text)):
-            return list(Day)[index]
+    for word in text.split():
+        for index, name in enumerate(DAY_NAMES):
+            if word in (name, name + "s") or (
+                len(text) >= 3 and text == word and name.startswith(word)
+            ):
+                return list(Day)[index]
+    return None
+
+
+# Words for a part of the day that a day slot may have caught ("sunday evening").
+PART_WORDS = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
+
+
+def part_of_day_in(value: str | None) -> tuple[int, int] | None:
+    """The time a part of the day named beside the day stands for ("sunday evening": 19:00)."""
+    for word in (value or "").lower().split():
+        part = PART_WORDS.get(word.rstrip("s"))
+        if part:
+            return PARTS_OF_DAY[part]
     return None
 
 
@@ -153,7 +171,7 @@ def wanted(day: str | None, time: str | None, before: str = "") -> str:
     day alone ("SU") or a time alone ("20:00"), the rest to be taken from `before` (the key
     of the reminder being moved) or else from the device's clock (complete()); "" for
     neither ("this day and time")."""
-    parsed_day, parsed_time = parse_day(day), parse_time(time)
+    parsed_day, parsed_time = parse_day(day), parse_time(time) or part_of_day_in(day)
     old = Weekly.from_key(before)
     if old is not None:
         parsed_day = parsed_day or old.day
