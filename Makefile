@@ -45,6 +45,9 @@ test: $(STAMP) $(NODE_STAMP) espeak-ng
 bench: $(STAMP) $(NODE_STAMP)
 	$(PY) -m bench.run
 	$(PY) -m skill.audio.bench  # the offline voice's render time per audio minute
+	$(PY) -m bench.audio_turn  # the warm turn for the audio player's reports (PlaybackStopped/Started)
+	$(PY) -m bench.meditation_writes  # DynamoDB requests per meditation, dynalite (exit 1 if a Started/Stopped writes twice)
+	$(PY) -m bench.item_size --json  # the question deck after 500 check-ins (issue 13)
 
 ## fuzz: the request fuzzing with ten times the examples of the test suite
 fuzz: $(STAMP) $(NODE_STAMP)

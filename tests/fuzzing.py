@@ -285,7 +285,11 @@ def response_problems(
         problems.append("outputSpeech says nothing")
     if "{" in speech_text(response) or "}" in speech_text(response):
         problems.append("an unfilled placeholder in the speech")
-    if body.get("shouldEndSession") is not True:
+    # (an AskFor permission request hands the conversation to Alexa: no reprompt of ours)
+    hands_over = any(
+        d.get("type") == "Connections.SendRequest" for d in body.get("directives") or []
+    )
+    if body.get("shouldEndSession") is not True and not hands_over:
         reprompt = (body.get("reprompt") or {}).get("outputSpeech")
         if not reprompt:
             problems.append("the session stays open without a reprompt")

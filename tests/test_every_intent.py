@@ -685,7 +685,7 @@ def test_a_request_type_the_skill_does_not_handle_mid_turn_leaves_the_turn_as_it
 def assert_support_offered(turn: Turn) -> None:
     assert_sound_answer(turn)
     assert not turn.ended
-    assert "counsellor" in turn.speech
+    assert "counselor" in turn.speech
     assert "emergency" in turn.speech
     assert any(line in turn.speech for line in PHRASES["support_offer_stop"])
 

@@ -379,7 +379,7 @@ def test_fear_gets_the_emergency_number_and_the_hotline(
 def test_we_need_help_keeps_its_counselling_answer(echo: Device, phase: str) -> None:
     reach(echo, phase)
     text = words(echo.hear("we need help"))
-    assert "counsellor" in text and "emergency" in text
+    assert "counselor" in text and "emergency" in text
     assert "1-800" not in text
 
 

@@ -64,7 +64,8 @@ def test_the_manifest_declares_exactly_the_permissions_the_skill_uses() -> None:
     from skill.reminders.consent import PERMISSION, ask_for_permission, permissions_card
 
     assert MANIFEST.get("permissions", []) == [{"name": PERMISSION}]
-    assert ask_for_permission()["payload"]["permissionScope"] == PERMISSION
+    scopes = ask_for_permission()["payload"]["permissionScopes"]
+    assert scopes == [{"permissionScope": PERMISSION, "consentLevel": "ACCOUNT"}]
     assert permissions_card()["permissions"] == [PERMISSION]
 
 

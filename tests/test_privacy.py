@@ -352,7 +352,7 @@ def test_no_support_line_in_the_content_diagnoses() -> None:
         for line in PHRASES[key]:
             assert not any(word in line.lower() for word in DIAGNOSES), line
     for line in PHRASES["support"]:
-        assert "counsellor" in line and "local emergency number" in line
+        assert "counselor" in line and "local emergency number" in line
 
 
 @pytest.fixture
@@ -376,8 +376,8 @@ def test_support_works_from_every_state(states: tuple[SqliteRig, list[Snapshot]]
             (response.get("response") or {}).get("outputSpeech", {}).get("ssml", "").split()
         )
         problems = response_problems(response, silent=False, spoken=True)
-        if "counsellor" not in speech or "local emergency number" not in speech:
-            problems.append("no counsellor or no local emergency number")
+        if "counselor" not in speech or "local emergency number" not in speech:
+            problems.append("no counselor or no local emergency number")
         problems += [f"says {word!r}" for word in DIAGNOSES if word in speech.lower()]
         if not any(offer in speech for offer in offers):
             problems.append("no offer to stop")

@@ -93,7 +93,7 @@ def test_help_and_support_are_shown_as_text(show: Device) -> None:
     assert helped.screen.text == helped.speech and helped.screen.countdown_ms == 0
     supported = show.hear("we need help")
     assert supported.screen is not None and supported.screen.title == "Support"
-    assert "counsell" in supported.screen.text
+    assert "counsel" in supported.screen.text
 
 
 def test_no_name_or_question_stays_on_screen_after_the_session_ends(show: Device) -> None:

@@ -19,7 +19,7 @@ from ask_sdk_core.handler_input import HandlerInput
 
 from skill import oplog
 from skill.content.model import Content
-from skill.engine.conversation import Outcome, handle
+from skill.engine.conversation import Outcome, after_call, handle
 from skill.engine.effects import CallReminders
 from skill.engine.events import Event
 from skill.engine.reply import Reply
@@ -196,11 +196,9 @@ class Household:
             return outcome
         if effect not in self.results:
             self.results[effect] = self.calls(effect, outcome.state)
-        after = handle(
-            outcome.state, self.results[effect], self.now, self.content, self.locale, self.audio
+        return after_call(
+            outcome, self.results[effect], self.now, self.content, self.locale, self.audio
         )
-        speech = (*outcome.reply.speech, *after.reply.speech)
-        return after._replace(reply=after.reply._replace(speech=speech))
 
     def say_only(self, loaded: Loaded, key: str) -> Outcome:
         """An apology that ends the session and changes nothing stored."""

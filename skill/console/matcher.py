@@ -43,6 +43,11 @@ BUILTIN_PHRASES: dict[str, tuple[str, ...]] = {
     "AMAZON.ResumeIntent": ("resume", "continue", "keep going"),
     "AMAZON.StartOverIntent": ("start over", "restart", "start again"),
     "AMAZON.NavigateHomeIntent": ("go home", "home"),
+    "AMAZON.PreviousIntent": ("previous", "go back"),
+    "AMAZON.LoopOnIntent": ("loop", "loop on"),
+    "AMAZON.LoopOffIntent": ("loop off",),
+    "AMAZON.ShuffleOnIntent": ("shuffle", "shuffle on"),
+    "AMAZON.ShuffleOffIntent": ("shuffle off",),
 }
 
 #: Hesitations a speech recogniser leaves out of the transcript ("um, next" is heard "next").

@@ -16,7 +16,7 @@ from skill.engine.routes import ANSWERS, NEVER_AN_ANSWER, ROUTES
 from skill.engine.state import Asking, Phase, State
 from skill.engine.words import remember
 
-__all__ = ["Outcome", "describe", "handle", "route"]
+__all__ = ["Outcome", "after_call", "describe", "handle", "route"]
 
 HEARD_AGAIN = frozenset({EventKind.HELP, EventKind.REPEAT, EventKind.FALLBACK})
 
@@ -43,6 +43,21 @@ def handle(
     if new != state:
         new = new.replace(updated=now.isoformat(timespec="seconds"))
     return outcome._replace(state=new) if new is not outcome.state else outcome
+
+
+def after_call(
+    first: Outcome,
+    result: Event,
+    now: datetime,
+    content: Content,
+    locale: str = "en-US",
+    audio: bool = False,
+) -> Outcome:
+    """The answer once a call the engine asked for (first.effect) came back as `result`:
+    first's words, then what the result means, on first's state."""
+    after = handle(first.state, result, now, content, locale, audio)
+    speech = (*first.reply.speech, *after.reply.speech)
+    return after._replace(reply=after.reply._replace(speech=speech))
 
 
 def route(state: State, event: Event, ctx: Ctx) -> Outcome:
