@@ -310,16 +310,7 @@ def say_when(weekly: Weekly, locale: str | None = None) -> str:
     """The day and time as short speech: "Sunday at 8 p.m.". The 12-hour clock is said in
     every English locale (as skill.speech.spelling.clock_time says it), so no table is read:
     the engine, which does no I/O, says it."""
-    return f"{weekly.day.spoken} at {spoken_clock(weekly.hour, weekly.minute)}"
-
-
-def spoken_clock(hour: int, minute: int) -> str:
-    """ "8 p.m.", "8:30 a.m.", "noon", "midnight": what Alexa reads naturally."""
-    if minute == 0 and hour in (0, 12):
-        return "midnight" if hour == 0 else "noon"
-    marker = "p.m." if hour >= 12 else "a.m."
-    twelve = hour % 12 or 12
-    return f"{twelve} {marker}" if minute == 0 else f"{twelve}:{minute:02d} {marker}"
+    return f"{weekly.day.spoken} at {clock_time(weekly.hour, weekly.minute, DEFAULT_LOCALE)}"
 
 
 _ONES = [

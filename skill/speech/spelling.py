@@ -114,10 +114,10 @@ def clock_time(hour: int, minute: int, locale: str, written: bool = False) -> st
     the locale's clock from spelling.toml ("20:00" in en-GB, "8:00 PM" in en-US)."""
     if not (0 <= hour < 24 and 0 <= minute < 60):
         raise ValueError(f"not a time of day: {hour}:{minute}")
-    clocks: dict[str, dict[str, str]] = table()["clock"]
-    clock = clocks.get(locale) or clocks.get(_first_of_language(locale, clocks)) or {}
     twelve = hour % 12 or 12
-    if written:
+    if written:  # (only a written time reads the table: a said one needs no file)
+        clocks: dict[str, dict[str, str]] = table()["clock"]
+        clock = clocks.get(locale) or clocks.get(_first_of_language(locale, clocks)) or {}
         if clock.get("written") == "24h":
             return f"{hour:02d}:{minute:02d}"
         marker = clock.get("pm" if hour >= 12 else "am") or ("PM" if hour >= 12 else "AM")
