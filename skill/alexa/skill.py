@@ -147,7 +147,7 @@ class EventHandler(AbstractRequestHandler):
 
 def reminder_calls(handler_input: HandlerInput, call: CallReminders, state: State) -> Event:
     """The Reminders API call the engine asked for, made (imported only then)."""
-    from skill.alexa.reminding import make_call
+    from skill.alexa.reminder_calls import make_call
 
     return make_call(handler_input, call, state)
 

@@ -25,8 +25,10 @@ from skill.engine.prompts import context_reprompt, prompt
 from skill.engine.state import Asking, Phase, State
 from skill.engine.words import say
 from skill.reminders.consent import Consent
-from skill.reminders.schedule import Weekly, say_when, wanted
 from skill.speech.timing import Part
+
+# (skill.reminders.schedule is imported where a schedule is read or said: it brings the time
+# zone database, which no check-in needs at a cold start)
 
 OFFER_PAUSE = timedelta(days=30)  # a declined offer is not made again for this long
 
@@ -82,6 +84,8 @@ def offer(state: State, ctx: Ctx, lead: list[Part]) -> Outcome:
 def offer_accepted(state: State, event: Event, ctx: Ctx) -> Outcome:
     """ "Yes" (this day and time), or "yes, Sundays at eight": set it. A new reminder offered
     after a move found none keeps the day and time asked for then."""
+    from skill.reminders.schedule import wanted
+
     asked = wanted(event.slots.get("day"), event.slots.get("time"))
     pending = "" if state.reminder_pending == NOW else state.reminder_pending
     return call(state, set_call(state), asked or pending)
@@ -98,6 +102,8 @@ def offer_declined(state: State, event: Event, ctx: Ctx) -> Outcome:
 def remind(state: State, event: Event, ctx: Ctx) -> Outcome:
     """ "Remind us every Sunday at eight" (a missing day or time is taken from now); with a
     reminder already set, it moves."""
+    from skill.reminders.schedule import wanted
+
     if len(state.names) != 2:
         return names_first(state, ctx)
     slots = event.slots
@@ -115,6 +121,8 @@ def when(state: State, event: Event, ctx: Ctx) -> Outcome:
 def move(state: State, event: Event, ctx: Ctx) -> Outcome:
     """ "Move our reminder to Friday at seven": a day alone keeps the time, a time alone the
     day. Without a reminder, offer to set one there."""
+    from skill.reminders.schedule import wanted
+
     if len(state.names) != 2:
         return names_first(state, ctx)
     slots = event.slots
@@ -163,6 +171,8 @@ def gone(state: State, ctx: Ctx, made: str | None, key: str, deleted: bool) -> O
 
 
 def saved(state: State, ctx: Ctx, token: str, key: str) -> Outcome:
+    from skill.reminders.schedule import Weekly, say_when
+
     weekly = Weekly.from_key(key)
     state = state.replace(
         reminder=token, reminder_when=key, reminder_pending="", reminder_declined=""
@@ -175,6 +185,8 @@ def saved(state: State, ctx: Ctx, token: str, key: str) -> Outcome:
 
 
 def found(state: State, ctx: Ctx, key: str) -> Outcome:
+    from skill.reminders.schedule import Weekly, say_when
+
     weekly = Weekly.from_key(key)
     if weekly is None:  # changed in the app to a schedule this skill does not write
         return back(state, ctx, say(ctx, state, "reminder_is_elsewhere"))
