@@ -73,3 +73,37 @@ def test_the_skill_is_built_once_per_container(db_path, monkeypatch: pytest.Monk
     for _ in range(3):
         handler(LAUNCH, None)
     assert len(builds) == 1
+
+
+def test_a_check_in_on_a_speaker_loads_no_reminder_audio_or_screen_code(tmp_path) -> None:
+    """A cold start pays only for what the request needs: a fresh interpreter (as a new
+    Lambda container) that launches and takes a first check-in step on a speaker never
+    imports the Reminders API client (requests, time zones), the meditation scripts, or the
+    screen's document code. (Measured: the reminder client alone added about 20 ms.)"""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    code = f"""
+import json, sys
+sys.path.insert(0, {str(root / "lambda")!r})
+import lambda_function
+from skill.console.envelopes import Session, launch_request
+session = Session(user_id="amzn1.ask.account.cold", audio=True)
+lambda_function.lambda_handler(launch_request(session), None)
+heavy = {{"requests", "zoneinfo", "skill.reminders.client", "skill.reminders.schedule",
+          "skill.alexa.reminder_calls", "skill.apl.screen", "skill.audio.render"}}
+print(json.dumps(sorted(heavy & set(sys.modules))))
+"""
+    env = {"CHECKIN_DB": str(tmp_path / "cold.db"), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=root,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(result.stdout.splitlines()[-1]) == []
