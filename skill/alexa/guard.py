@@ -77,19 +77,19 @@ def check_skill_id(envelope: dict[str, Any], skill_id: str) -> None:
 
 
 def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
-    """True when lists and objects nest deeper than `limit` (checked without recursion)."""
+    """True when lists and objects nest deeper than `limit` (checked without recursion).
+    Only lists and objects go on the stack: every request passes here, and most of its
+    values are strings."""
+    if not isinstance(value, dict | list):
+        return False
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, dict):
-            children = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
         if depth > limit:
             return True
-        stack.extend((child, depth + 1) for child in children)
+        for child in item.values() if isinstance(item, dict) else item:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
     return False
 
 

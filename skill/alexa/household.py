@@ -269,10 +269,14 @@ class Household:
         if not in_session(self.input):
             return
         attributes = self.input.attributes_manager.session_attributes
-        same = loaded.written is not None and loaded.state is state
-        # As JSON text: one string is far cheaper than a dict for the SDK to copy and
-        # serialise on every request.
-        text = json.dumps(loaded.written if same else state.to_dict())
+        carried = attributes.get("state")
+        if type(carried) is str and SENT.get(carried) is state:
+            text = carried  # unchanged since this process sent it: the same text again
+        else:
+            same = loaded.written is not None and loaded.state is state
+            # As JSON text: one string is far cheaper than a dict for the SDK to copy and
+            # serialise on every request.
+            text = json.dumps(loaded.written if same else state.to_dict())
         attributes["state"] = text
         attributes["version"] = loaded.version
         attributes["dirty"] = loaded.dirty

@@ -3,7 +3,6 @@ each maps a request to an engine event and lets Household do the rest."""
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,13 +16,14 @@ from ask_sdk_core.dispatch_components import (
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_core.utils import is_request_type
-from ask_sdk_model import RequestEnvelope, Response
+from ask_sdk_model import Response
 
 from skill import oplog
 from skill.alexa import playback
 from skill.alexa.household import Household, request_locale
 from skill.alexa.intents import INTENT_EVENTS, slot_values
 from skill.alexa.requestlog import RequestLog
+from skill.alexa.serializer import CheckInSerializer
 from skill.apl.devices import supports_apl
 from skill.content.loader import default_content
 from skill.content.localized import for_locale
@@ -220,14 +220,11 @@ def render_document(outcome: Outcome, content: Content, event: Event) -> Any:
     """The RenderDocument directive for this answer: the document is read once per process,
     only the datasource changes. Imported here: a speaker without a screen never pays for
     skill.apl at its cold start."""
-    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
-
-    from skill.apl.screen import TOKEN, datasource
+    from skill.apl.screen import TOKEN, deferred_directive
     from skill.apl.view import screen_for
 
     screen = screen_for(outcome.state, outcome.reply, content, event.kind)
-    pending = dict(DOCUMENT_PENDING)  # the document itself comes in with_documents()
-    return RenderDocumentDirective(token=TOKEN, document=pending, datasources=datasource(screen))
+    return deferred_directive(screen, TOKEN)  # the directive itself comes in with_documents()
 
 
 class SessionEndedHandler(AbstractRequestHandler):
@@ -294,10 +291,15 @@ DOCUMENT_PENDING: dict[str, str] = {"type": "Link", "src": "our-checkin:pending"
 
 
 def with_documents(response: dict[str, Any]) -> dict[str, Any]:
-    """The serialised answer with the APL document in place of DOCUMENT_PENDING."""
+    """The serialised answer with each deferred RenderDocument directive (a str to the SDK's
+    serializer: skill.apl.screen.Deferred) in its place, and the APL document in place of
+    DOCUMENT_PENDING."""
     body = response.get("response")
-    for directive in (body.get("directives") if isinstance(body, dict) else None) or ():
-        if directive.get("document") == DOCUMENT_PENDING:
+    directives = (body.get("directives") if isinstance(body, dict) else None) or ()
+    for index, directive in enumerate(directives):
+        if isinstance(directive, str):
+            directives[index] = directive.directive  # type: ignore[attr-defined]
+        elif directive.get("document") == DOCUMENT_PENDING:
             from skill.apl.screen import document
 
             directive["document"] = document()
@@ -306,13 +308,19 @@ def with_documents(response: dict[str, Any]) -> dict[str, Any]:
 
 class CheckInSkillBuilder(CustomSkillBuilder):
     """The SDK's builder, whose Lambda handler makes the skill once per process (the SDK's
-    own makes one per request) and puts the APL document in the serialised answer."""
+    own makes one per request), reads the event without a JSON round trip (CheckInSerializer)
+    and puts the APL document in the serialised answer."""
+
+    def create(self) -> Any:
+        skill = super().create()
+        skill.serializer = CheckInSerializer()
+        return skill
 
     def lambda_handler(self) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
         skill = self.create()
 
         def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-            envelope = skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
+            envelope = skill.serializer.deserialize_event(event)
             return with_documents(skill.serializer.serialize(skill.invoke(envelope, context)))
 
         return handler

@@ -8,6 +8,7 @@ lowered (a rollback or a mixed deploy must not lose what the newer code wrote)."
 from __future__ import annotations
 
 import dataclasses
+import operator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -103,6 +104,16 @@ class State:
             value = getattr(self, name)
             if type(value) is not kind:
                 object.__setattr__(self, name, kind(value))
+
+    def __eq__(self, other: object) -> bool:
+        """The dataclass's equality (every field but `foreign`), about three times cheaper:
+        the same object is equal at once, and the fields are fetched in C. Every turn asks
+        twice whether the state changed."""
+        if self is other:
+            return True
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return _compared(self) == _compared(other)
 
     def replace(self, **changes: Any) -> State:
         """A copy with some fields changed (dataclasses.replace, about ten times cheaper:
@@ -206,6 +217,7 @@ DEFAULTS: tuple[tuple[str, Any], ...] = tuple(
     if f.name not in ("foreign", "newer_schema")
 )
 FIELD_NAMES = frozenset(f.name for f in dataclasses.fields(State))
+_compared = operator.attrgetter(*(f.name for f in dataclasses.fields(State) if f.compare))
 KNOWN_KEYS = frozenset({"v", *(name for name, _ in DEFAULTS)})
 
 

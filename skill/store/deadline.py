@@ -20,7 +20,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -67,15 +67,23 @@ def turn_left() -> float:
     return float("inf") if turn_end is None else max(0.0, turn_end - time.monotonic())
 
 
-@contextlib.contextmanager
-def turn_budget(seconds: float) -> Iterator[Deadline]:
-    """Bound every Deadline made inside to `seconds` from now (nested budgets: the sooner)."""
-    deadline = Deadline.after(seconds)
-    token = _turn_end.set(deadline.end)
-    try:
-        yield deadline
-    finally:
-        _turn_end.reset(token)
+class turn_budget:  # (lower case: used as a function, `with turn_budget(seconds):`)
+    """Bound every Deadline made inside to `seconds` from now (nested budgets: the sooner).
+    A class rather than a @contextmanager generator: every turn enters one, and this costs
+    about a microsecond less."""
+
+    __slots__ = ("seconds", "token")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def __enter__(self) -> Deadline:
+        deadline = Deadline.after(self.seconds)
+        self.token = _turn_end.set(deadline.end)
+        return deadline
+
+    def __exit__(self, *exc_info: object) -> None:
+        _turn_end.reset(self.token)
 
 
 # --- the watchdog --------------------------------------------------------------------------
