@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from skill.console.device import Device
+from skill.console.device import Device, Turn
 from skill.console.matcher import UtteranceMatcher
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,6 +98,20 @@ def meet(echo: Device, names: str = "we are Sam and Alex") -> None:
     assert "first names" in echo.hear("Alexa, start our check-in").speech
     assert "right" in echo.hear(names).speech
     assert "Ready?" in echo.hear("yes").speech
+
+
+END_OFFERS = ("meditate", "reminder")  # the questions the end of a check-in may leave open
+
+
+def decline_offers(device: Device, turn: Turn, limit: int = 2) -> Turn:
+    """After the last beat of a check-in, the couple say "no" to each offer (ten minutes of
+    meditation to end with, then a weekly reminder) while the session is open and one is
+    asked. Returns the last turn: the goodbye, or `turn` itself when nothing was offered."""
+    for _ in range(limit + 1):
+        if not device.in_session or turn.state.get("asking") not in END_OFFERS:
+            return turn
+        turn = device.hear("no")
+    raise AssertionError(f"still offering after {limit} no's: {turn.speech}")
 
 
 # --- DynamoDB: one dynalite server per test session, a fresh table per test -------------

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from skill.console.device import Device
-from tests.conftest import meet
+from tests.conftest import decline_offers, meet
 
 SPEAKER = re.compile(r"\b(Sam|Alex)\b")
 
@@ -19,12 +19,16 @@ def addressed(speech: str) -> str | None:
 
 
 def hold_until_goodbye(echo: Device, limit: int = 40) -> list[str]:
-    """Say "next" until Alexa says goodbye; return everything she said."""
+    """Say "next" until the check-in ends, and "no" to what its end offers, until Alexa says
+    goodbye; return everything she said."""
     said = []
     for _ in range(limit):
         turn = echo.hear("next")
         said.append(turn.speech)
-        if turn.ended:
+        goodbye = decline_offers(echo, turn)
+        if goodbye is not turn:
+            said.append(goodbye.speech)
+        if goodbye.ended:
             return said
     raise AssertionError("the check-in never ended")
 
@@ -61,6 +65,10 @@ def test_first_time_a_quick_check_in_from_hello_to_goodbye(echo: Device) -> None
     assert addressed(turn.speech) == "Alex"
 
     turn = echo.hear("next")  # the closing: a hug or a last appreciation
+    assert "remind" in turn.speech and turn.state["asking"] == "reminder"  # a first one: offered
+    assert not turn.ended and turn.reprompt
+
+    turn = echo.hear("no")
     assert turn.ended
     assert "Thank" in turn.speech
 
@@ -75,6 +83,7 @@ def test_a_full_check_in_runs_every_step_in_order(echo: Device) -> None:
     text = " ".join(said)
     assert text.count("[pause 45s]") == 2 * 2 + 2 * 3 + 2  # gratitude, questions, goals
     assert "goal" in text
+    assert "remind" in said[-2]  # their first check-in ends with the offer of a reminder
     assert said[-1].endswith(("next time.", "each other.", "Until next time."))
 
 
@@ -219,14 +228,19 @@ def test_no_after_a_turn_gives_more_time(echo: Device) -> None:
 def test_no_question_is_heard_twice_until_the_whole_deck_is_heard(echo: Device) -> None:
     from skill.content.loader import default_content
 
-    deck = len(default_content().questions)
+    content = default_content()
+    deck = sum(1 for q in content.questions.values() if not content.categories[q.category].on_request)
+
+    def question(speech: str) -> str:
+        return speech.split(":", 1)[1].split("[pause")[0]
+
     meet(echo)
     echo.hear("ask us a question")
-    heard = [echo.hear("repeat").speech.split(":", 1)[1]]
+    heard = [question(echo.hear("repeat").speech)]
     for _ in range(deck - 1):
-        heard.append(echo.hear("skip").speech.split(":", 1)[1])
+        heard.append(question(echo.hear("skip").speech))
     assert len(set(heard)) == deck
-    again = echo.hear("skip").speech.split(":", 1)[1]
+    again = question(echo.hear("skip").speech)
     assert again != heard[-1]
 
 
