@@ -172,3 +172,10 @@ def test_a_stale_report_from_an_older_stream_changes_nothing(
     )  # a report about a rendering no longer served
     echo.report("AudioPlayer.PlaybackFinished")
     assert stored(echo) == before
+
+
+def test_the_player_reads_the_same_setting_the_hosting_module_names() -> None:
+    from skill.alexa.playback import AUDIO_ENV
+    from skill.audio.hosting import ENV
+
+    assert AUDIO_ENV == ENV

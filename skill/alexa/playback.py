@@ -13,11 +13,11 @@ Facts this relies on (Alexa AudioPlayer interface reference):
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 
-from skill.audio.hosting import audio_base_url, stream_url
 from skill.content.model import Content
 from skill.engine.events import Event, EventKind
 
@@ -51,9 +51,17 @@ def supports_audio(handler_input: HandlerInput) -> bool:
     return getattr(interfaces, "audio_player", None) is not None
 
 
+AUDIO_ENV = "CHECKIN_AUDIO_URL"  # (skill.audio.hosting.ENV: checked by a test)
+
+
 def can_play(handler_input: HandlerInput) -> bool:
-    """A meditation can be played here: an audio player, and the audio is hosted."""
-    return supports_audio(handler_input) and audio_base_url() is not None
+    """A meditation can be played here: an audio player, and the audio is hosted. (Where no
+    audio is configured, skill.audio.hosting is never imported.)"""
+    if not os.environ.get(AUDIO_ENV) or not supports_audio(handler_input):
+        return False
+    from skill.audio.hosting import audio_base_url
+
+    return audio_base_url() is not None
 
 
 def token_of(meditation_id: str, content: Content) -> str:
@@ -87,6 +95,8 @@ def play_directive(meditation_id: str, offset: int, content: Content) -> Any | N
         PlayDirective,
         Stream,
     )
+
+    from skill.audio.hosting import stream_url
 
     track = content.meditations.get(meditation_id)
     url = stream_url(track) if track else None

@@ -26,7 +26,6 @@ from skill.alexa.requestlog import RequestLog
 from skill.alexa.serializer import CheckInSerializer
 from skill.apl.devices import supports_apl
 from skill.content.loader import default_content
-from skill.content.localized import for_locale
 from skill.content.model import Content
 from skill.engine.effects import AskConsent, CallReminders, Play, StopAudio
 from skill.engine.events import Event, EventKind
@@ -95,7 +94,7 @@ class EventHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         event = self.event(handler_input)
-        content = for_locale(self.content, request_locale(handler_input))  # its spelling
+        content = spelled(self.content, request_locale(handler_input))
         household = Household(
             handler_input,
             self.store,
@@ -200,6 +199,42 @@ class PlayerHandler(EventHandler):
         if kind in playback.REPORTS:
             return playback.report_event(handler_input)
         return Event(playback.COMMANDS[kind])
+
+
+def spelled(content: Content, locale: str) -> Content:
+    """The content in the locale's spelling. (en-US, the content's own, imports nothing: a
+    cold start pays for skill.content.localized only in another locale.)"""
+    if locale == "en-US":
+        return content
+    from skill.content.localized import for_locale
+
+    return for_locale(content, locale)
+
+
+class ConsentAnswerHandler(AbstractRequestHandler):
+    """Connections.Response, the answer to our permission request: handled by
+    skill.alexa.reminding.ConsentHandler, imported when such an answer first comes (a cold
+    start of any other request never loads the reminder code)."""
+
+    def __init__(self, store: Store, content: Content) -> None:
+        self.made: tuple[Store, Content] = (store, content)
+        self.handler: AbstractRequestHandler | None = None
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        request = getattr(handler_input.request_envelope, "request", None)
+        if getattr(request, "object_type", None) != "Connections.Response":
+            return False
+        return self.real().can_handle(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return self.real().handle(handler_input)
+
+    def real(self) -> AbstractRequestHandler:
+        if self.handler is None:
+            from skill.alexa.reminding import ConsentHandler
+
+            self.handler = ConsentHandler(*self.made)
+        return self.handler
 
 
 class ScreenErrorHandler(AbstractRequestHandler):
@@ -340,9 +375,7 @@ def skill_builder(
     handlers = (LaunchHandler, IntentHandler, TouchHandler, PlayerHandler, SessionEndedHandler)
     for handler in handlers:
         builder.add_request_handler(handler(store, content))
-    from skill.alexa.reminding import ConsentHandler  # Connections.Response
-
-    builder.add_request_handler(ConsentHandler(store, content))
+    builder.add_request_handler(ConsentAnswerHandler(store, content))
     builder.add_request_handler(ScreenErrorHandler())
     builder.add_request_handler(UnknownRequestHandler())
     builder.add_exception_handler(RecoverInWords(content, request_log))

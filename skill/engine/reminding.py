@@ -24,7 +24,6 @@ from skill.engine.outcome import Outcome, reply
 from skill.engine.prompts import context_reprompt, prompt
 from skill.engine.state import Asking, Phase, State
 from skill.engine.words import say
-from skill.reminders.consent import Consent
 from skill.speech.timing import Part
 
 # (skill.reminders.schedule is imported where a schedule is read or said: it brings the time
@@ -213,6 +212,8 @@ def ask_permission(state: State, ctx: Ctx, made: str | None, key: str) -> Outcom
 
 def consent(state: State, event: Event, ctx: Ctx) -> Outcome:
     """The answer to Alexa's permission question: on a yes, what was waiting is done now."""
+    from skill.reminders.consent import Consent  # (only when an answer comes)
+
     status = event.slots.get("status")
     pending = state.reminder_pending
     state = state.replace(reminder_pending="")

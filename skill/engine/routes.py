@@ -10,13 +10,38 @@ A new phase (meditation playback, screen events, reminder consent) is a new row 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from importlib import import_module
 from types import MappingProxyType
 
-from skill.engine import anywhere, choosing, meditation, onboarding, reminding, tonight
+from skill.engine import anywhere, onboarding, tonight
+from skill.engine.context import Ctx
+from skill.engine.events import Event
 from skill.engine.events import EventKind as E
 from skill.engine.onboarding import first_contact
-from skill.engine.outcome import Handler
-from skill.engine.state import Asking, Phase
+from skill.engine.outcome import Handler, Outcome
+from skill.engine.state import Asking, Phase, State
+
+
+class Later:
+    """A capability's handlers (meditations, reminders, the deck by voice), imported at the
+    first event that needs one: a check-in's cold start does not load them (a Lambda cold
+    start is measured against the SDK's hello world)."""
+
+    def __init__(self, module: str) -> None:
+        self.module = f"skill.engine.{module}"
+
+    def __getattr__(self, name: str) -> Handler:
+        module = self.module
+
+        def handler(state: State, event: Event, ctx: Ctx) -> Outcome:
+            return getattr(import_module(module), name)(state, event, ctx)
+
+        handler.__name__ = handler.__qualname__ = name
+        handler.__module__ = module
+        return handler
+
+
+CHOOSING, MEDITATION, REMINDING = Later("choosing"), Later("meditation"), Later("reminding")
 
 # What every phase does with these events, unless its own row says otherwise.
 EVERYWHERE: dict[E, Handler] = {
@@ -33,24 +58,24 @@ EVERYWHERE: dict[E, Handler] = {
     E.REPEAT: anywhere.repeat,
     E.TURN_TIME: anywhere.turn_time,
     # the question deck by voice
-    E.QUESTION_KIND: choosing.kind,
-    E.KEEP_QUESTION: choosing.keep,
-    E.FAVOURITE: choosing.favourite,
-    E.NEVER_AGAIN: choosing.never_again,
+    E.QUESTION_KIND: CHOOSING.kind,
+    E.KEEP_QUESTION: CHOOSING.keep,
+    E.FAVOURITE: CHOOSING.favourite,
+    E.NEVER_AGAIN: CHOOSING.never_again,
     # meditations, and what the audio player reports (never answered in words)
-    E.MEDITATE: meditation.meditate,
-    E.PLAYER_COMMAND: meditation.player_command,
-    E.PLAY_STARTED: meditation.player_report,
-    E.PLAY_STOPPED: meditation.player_report,
-    E.PLAY_FINISHED: meditation.player_report,
-    E.PLAY_FAILED: meditation.player_report,
+    E.MEDITATE: MEDITATION.meditate,
+    E.PLAYER_COMMAND: MEDITATION.player_command,
+    E.PLAY_STARTED: MEDITATION.player_report,
+    E.PLAY_STOPPED: MEDITATION.player_report,
+    E.PLAY_FINISHED: MEDITATION.player_report,
+    E.PLAY_FAILED: MEDITATION.player_report,
     # the weekly reminder
-    E.REMIND: reminding.remind,
-    E.REMINDER_WHEN: reminding.when,
-    E.REMINDER_MOVE: reminding.move,
-    E.REMINDER_STOP: reminding.stop_reminding,
-    E.REMINDER_DONE: reminding.done,
-    E.CONSENT: reminding.consent,
+    E.REMIND: REMINDING.remind,
+    E.REMINDER_WHEN: REMINDING.when,
+    E.REMINDER_MOVE: REMINDING.move,
+    E.REMINDER_STOP: REMINDING.stop_reminding,
+    E.REMINDER_DONE: REMINDING.done,
+    E.CONSENT: REMINDING.consent,
 }
 
 # Each phase: the events it answers in its own way, and (under None) anything else.
@@ -115,29 +140,29 @@ BY_PHASE: dict[Phase, dict[E | None, Handler]] = {
         None: tonight.done_not_understood,
     },
     Phase.MEDITATION: {
-        E.LAUNCH: meditation.paused_welcome,
-        E.RESUME: meditation.resume,
-        E.YES: meditation.resume,
-        E.START_OVER: meditation.start_over,
-        E.PAUSE: meditation.pause,
-        E.STOP: meditation.pause,
-        E.CANCEL: meditation.pause,
-        E.HOME: meditation.pause,
-        E.NEXT: meditation.not_available,
-        E.SKIP: meditation.not_available,
-        E.SWITCH: meditation.not_available,
-        E.REPEAT: meditation.not_available,
-        E.HELP: meditation.help_here,
-        E.TIME_LEFT: meditation.time_left,
-        E.NO: meditation.goodbye,
-        E.START: meditation.elsewhere,
-        E.EXERCISE: meditation.elsewhere,
-        E.LENGTH: meditation.elsewhere,
-        E.NAMES: meditation.elsewhere,
-        E.TURN_TIME: meditation.elsewhere,
-        E.QUESTION_KIND: meditation.elsewhere,
-        E.FAVOURITE: meditation.elsewhere,
-        None: meditation.not_understood_here,
+        E.LAUNCH: MEDITATION.paused_welcome,
+        E.RESUME: MEDITATION.resume,
+        E.YES: MEDITATION.resume,
+        E.START_OVER: MEDITATION.start_over,
+        E.PAUSE: MEDITATION.pause,
+        E.STOP: MEDITATION.pause,
+        E.CANCEL: MEDITATION.pause,
+        E.HOME: MEDITATION.pause,
+        E.NEXT: MEDITATION.not_available,
+        E.SKIP: MEDITATION.not_available,
+        E.SWITCH: MEDITATION.not_available,
+        E.REPEAT: MEDITATION.not_available,
+        E.HELP: MEDITATION.help_here,
+        E.TIME_LEFT: MEDITATION.time_left,
+        E.NO: MEDITATION.goodbye,
+        E.START: MEDITATION.elsewhere,
+        E.EXERCISE: MEDITATION.elsewhere,
+        E.LENGTH: MEDITATION.elsewhere,
+        E.NAMES: MEDITATION.elsewhere,
+        E.TURN_TIME: MEDITATION.elsewhere,
+        E.QUESTION_KIND: MEDITATION.elsewhere,
+        E.FAVOURITE: MEDITATION.elsewhere,
+        None: MEDITATION.not_understood_here,
     },
 }
 
@@ -151,12 +176,12 @@ ANSWERS: Mapping[tuple[Asking, E], Handler] = MappingProxyType(
         (Asking.FORGET, E.CANCEL): anywhere.forget_declined,
         (Asking.SUPPORT, E.YES): anywhere.support_stop,
         (Asking.SUPPORT, E.NO): anywhere.support_carry_on,
-        (Asking.MEDITATE, E.YES): meditation.offer_accepted,
-        (Asking.MEDITATE, E.MEDITATE): meditation.offer_accepted,
-        (Asking.MEDITATE, E.NO): meditation.offer_declined,
-        (Asking.REMINDER, E.YES): reminding.offer_accepted,
-        (Asking.REMINDER, E.REMIND): reminding.offer_accepted,
-        (Asking.REMINDER, E.NO): reminding.offer_declined,
+        (Asking.MEDITATE, E.YES): MEDITATION.offer_accepted,
+        (Asking.MEDITATE, E.MEDITATE): MEDITATION.offer_accepted,
+        (Asking.MEDITATE, E.NO): MEDITATION.offer_declined,
+        (Asking.REMINDER, E.YES): REMINDING.offer_accepted,
+        (Asking.REMINDER, E.REMIND): REMINDING.offer_accepted,
+        (Asking.REMINDER, E.NO): REMINDING.offer_declined,
     }
 )
 NEVER_AN_ANSWER = frozenset(

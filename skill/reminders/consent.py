@@ -23,9 +23,8 @@ interfaces.connections and ui.AskForPermissionsConsentCard name the same fields)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 PERMISSION = "alexa::alerts:reminders:skill:readwrite"
 CONSENT_LEVEL = "ACCOUNT"  # the account holder, not only the recognised speaker
@@ -38,10 +37,10 @@ class Consent(StrEnum):
     NOT_ANSWERED = "NOT_ANSWERED"
 
 
-@dataclass(frozen=True)
-class ConsentAnswer:
+class ConsentAnswer(NamedTuple):
     """What a Connections.Response to our AskFor says. `voiced` is False when Alexa could not
-    hold the consent dialog (status code other than 200): send the card then."""
+    hold the consent dialog (status code other than 200): send the card then. A named
+    tuple: this module loads at every cold start (the answer's handler is registered)."""
 
     status: Consent
     token: str
