@@ -37,13 +37,16 @@ def test_a_newcomer_holds_a_check_in_by_typing(tmp_path: Path) -> None:
             "next",
             "next",
             "next",
+            "no",  # to the weekly reminder their first check-in ends by offering
         ],
         tmp_path / "c.db",
     )
     assert "What are your first names?" in out or "first names?" in out
     assert "[pause" in out  # silences are shown, not waited out
     assert "turn: Sam" in out and "turn: Alex" in out  # whose turn it is
-    assert "Thank" in out and "session has ended" in out
+    offer, goodbye = out.split("remind", 1)
+    assert "session has ended" not in offer  # the offer kept the session open for an answer
+    assert "Thank" in goodbye and "session has ended" in goodbye
     assert '{"request"' not in out  # no operator log lines in the conversation
 
 
