@@ -21,7 +21,7 @@ from skill.store.dynamo_http import HttpDynamo
 from skill.store.dynamodb import BotocoreTransport, DynamoStore, make_client
 from skill.store.sqlite import SqliteStore
 from skill.store.table import KEY
-from tests.conftest import COUPLE_ID, Clock, meet
+from tests.conftest import COUPLE_ID, Clock, decline_offers, meet
 from tests.servers import FaultProxy
 from tests.simulate import nightly_check_ins
 
@@ -129,10 +129,12 @@ def test_a_whole_check_in_reads_once_per_session_and_writes_only_on_change(
     # later stop in this check-in says another)
     assert calls == {"GetItem": 1, "PutItem": 6}
     calls.clear()
-    for line in ("Alexa, resume our check-in", "next", "next", "next", "next"):
-        echo.hear(line)  # session 2: resume (its lead line is remembered), four steps to goodbye
+    for line in ("Alexa, resume our check-in", "next", "next", "next"):
+        echo.hear(line)  # session 2: resume (its lead line is remembered), three steps
+    decline_offers(echo, echo.hear("next"))  # the closing offers a reminder: "no", goodbye
     assert not echo.in_session
-    assert calls == {"GetItem": 1, "PutItem": 5}
+    # resume, four steps, and the no (the offer declined is remembered, not to ask for 30 days)
+    assert calls == {"GetItem": 1, "PutItem": 6}
 
 
 def test_resume_on_a_second_device_of_the_same_household(
