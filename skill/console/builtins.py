@@ -7,29 +7,8 @@ from __future__ import annotations
 
 import re
 
-UNITS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+from skill.speech.numbers import parse_number
+
 PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 FIXED_TIMES = {"noon": "12:00", "midday": "12:00", "midnight": "00:00"}
 NOT_HALF = r"(?![ap]\.? ?m\b)(?:o'?clock\b)?"
@@ -38,24 +17,6 @@ TIME = re.compile(
     r"(?: ?(?P<half>[ap])\.? ?m\.?)?(?: o'?clock)?"
     r"(?: (?P<when>in the (?:morning|evening|afternoon)|at night|tonight))?$"
 )
-
-
-def number(text: str) -> int | None:
-    """'ten', '10', 'twenty five', 'oh five' (minutes) -> the number, else None."""
-    words = text.replace("-", " ").split()
-    if len(words) == 1 and words[0].isdigit():
-        return int(words[0])
-    if words[:1] == ["oh"] and len(words) == 2:
-        words = words[1:]
-    total = 0
-    for word in words:
-        if word in UNITS and total % 10 == 0:
-            total += UNITS.index(word)
-        elif word in TENS and total == 0:
-            total = TENS[word]
-        else:
-            return None
-    return total if words else None
 
 
 def time_value(text: str) -> str | None:
@@ -68,8 +29,8 @@ def time_value(text: str) -> str | None:
     match = TIME.match(text)
     if not match:
         return None
-    hour = number(match["hour"])
-    minute = number(match["minute"]) if match["minute"] else 0
+    hour = parse_number(match["hour"])
+    minute = parse_number(match["minute"]) if match["minute"] else 0
     if hour is None or minute is None or not 0 <= hour <= 23 or not 0 <= minute <= 59:
         return None
     later = match["half"] == "p" or (match["when"] or "").endswith(
@@ -84,7 +45,7 @@ def time_value(text: str) -> str | None:
 
 def resolve(slot_type: str, raw: str) -> str:
     if slot_type == "AMAZON.NUMBER":
-        value = number(raw)
+        value = parse_number(raw)
         return raw if value is None else str(value)
     if slot_type == "AMAZON.TIME":
         return time_value(raw) or raw

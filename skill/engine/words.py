@@ -18,15 +18,10 @@ from skill.content.model import Content
 from skill.content.rules import DEFAULT_TURN_SECONDS
 from skill.engine.context import Ctx
 from skill.engine.state import Phase, State
+from skill.speech.numbers import number_words
 
 ID_CHARS = 4
 KEEP_SAID = 120  # ids kept: more than a full check-in says, a few hundred bytes stored
-NUMBERS = (
-    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
-    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
-    *("eighteen", "nineteen", "twenty"),
-)
-TENS = {2: "twenty", 3: "thirty", 4: "forty", 5: "fifty", 6: "sixty"}
 MINUTE_WORDS = {1: "one minute", 2: "two minute", 3: "three minute"}
 
 
@@ -115,15 +110,6 @@ def remember(state: State, spoken: list[str]) -> State:
     ids = [*split_ids(state.said), *spoken]
     dropped = max(0, len(ids) - KEEP_SAID)
     return state.replace(said="".join(ids[dropped:]), said_mark=max(0, state.said_mark - dropped))
-
-
-def number_words(n: int) -> str:
-    if 0 <= n < len(NUMBERS):
-        return NUMBERS[n]
-    tens, ones = divmod(n, 10)
-    if tens in TENS:
-        return TENS[tens] + (f"-{NUMBERS[ones]}" if ones else "")
-    return str(n)
 
 
 def plan_title(content: Content, plan_id: str) -> str:

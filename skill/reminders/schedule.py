@@ -31,6 +31,7 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from skill.speech.numbers import number_words
 from skill.speech.spelling import clock_time
 
 DEFAULT_LOCALE = "en-US"
@@ -311,38 +312,6 @@ def say_when(weekly: Weekly, locale: str | None = None) -> str:
     every English locale (as skill.speech.spelling.clock_time says it), so no table is read:
     the engine, which does no I/O, says it."""
     return f"{weekly.day.spoken} at {clock_time(weekly.hour, weekly.minute, DEFAULT_LOCALE)}"
-
-
-_ONES = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = {2: "twenty", 3: "thirty", 4: "forty", 5: "fifty"}
-
-
-def number_words(n: int) -> str:
-    if n < 20:
-        return _ONES[n]
-    tens, ones = divmod(n, 10)
-    return _TENS[tens] + (f"-{_ONES[ones]}" if ones else "")
 
 
 def _part_of_day(hour: int) -> str:
