@@ -24,7 +24,7 @@ from skill.engine.conversation import handle
 from skill.engine.events import Event
 from skill.engine.state import State
 from skill.engine.words import number_words
-from tests.conftest import meet
+from tests.conftest import decline_offers, meet
 
 SPEAKER = re.compile(r"\b(Sam|Alex)\b")
 TURN = "[pause 45s]"  # a partner's floor at the default turn length
@@ -52,13 +52,20 @@ def addressed(speech: str) -> str | None:
 
 
 def hold_until_goodbye(echo: Device, first: Turn, limit: int = 40) -> list[Turn]:
-    """From the answer that started the format, say "next" until goodbye."""
+    """From the answer that started the format, say "next" until the check-in ends, and "no"
+    to what its end offers, until goodbye."""
     turns = [first]
     for _ in range(limit):
         if turns[-1].ended:
             return turns
-        turns.append(echo.hear("next"))
+        goodbye = decline_offers(echo, turns[-1])
+        turns.append(goodbye if goodbye is not turns[-1] else echo.hear("next"))
     raise AssertionError("the check-in never ended")
+
+
+def offers_a_reminder(turn: Turn) -> bool:
+    """The end of a couple's first check-in: "Before you go: shall I remind you both...?" """
+    return "remind" in turn.speech and turn.state.get("asking") == "reminder"
 
 
 def intro_of(exercise_id: str) -> re.Pattern[str]:
@@ -117,7 +124,8 @@ def test_a_temperature_reading_from_launch_to_goodbye(echo: Device, clock, eveni
     assert "request" in alex_concern.speech or "change" in alex_concern.speech
     assert "thank" in alex_concern.speech.split(TURN)[1].lower()
 
-    goodbye = turns[-1]
+    offer, goodbye = turns[-2:]
+    assert offers_a_reminder(offer)  # their first check-in; they say no
     assert goodbye.ended and "Thank" in goodbye.speech
     text = " ".join(t.speech for t in turns)
     assert "wish" in text and "news" in text and "puzzle" in text.lower()
@@ -162,6 +170,7 @@ def test_a_weekly_state_of_us_from_launch_to_goodbye(echo: Device, clock, evenin
     together = [t.speech for t in turns if "[pause 15s]" in t.speech]
     assert len(together) == 2  # a short moment together after "went well" and "feel loved"
 
+    assert offers_a_reminder(turns[-2])  # their first check-in; they say no
     assert turns[-1].ended and "Thank" in turns[-1].speech
 
 
