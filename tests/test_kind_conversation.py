@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from skill.console.device import Device, Turn
-from tests.conftest import meet
+from tests.conftest import decline_offers, meet
 
 SPEAKER = re.compile(r"\b(Sam|Alex)\b")
 SENTENCE = re.compile(r"[^.?!]+[.?!]*")
@@ -59,19 +59,27 @@ def place(turn: Turn) -> tuple[object, ...]:
 
 
 def hold_until_goodbye(echo: Device, limit: int = 40) -> list[Turn]:
+    """Say "next" until the check-in ends, and "no" to what its end offers, until goodbye."""
     said = []
     for _ in range(limit):
         turn = echo.hear("next")
         said.append(turn)
-        if turn.ended:
+        goodbye = decline_offers(echo, turn)
+        if goodbye is not turn:
+            said.append(goodbye)
+        if goodbye.ended:
             return said
     raise AssertionError("the check-in never ended")
 
 
 def first_check_in(echo: Device) -> list[Turn]:
-    """Meet Sam and Alex and hold their first quick check-in to the goodbye."""
+    """Meet Sam and Alex and hold their first quick check-in to the goodbye: its end offers a
+    weekly reminder, and they say no."""
     meet(echo)
-    return [echo.hear("yes"), *hold_until_goodbye(echo)]
+    turns = [echo.hear("yes"), *hold_until_goodbye(echo)]
+    offer = turns[-2]
+    assert "remind" in offer.speech and offer.state.get("asking") == "reminder", words(offer)
+    return turns
 
 
 # --- 4. help is exact and teaches the one trick ---------------------------------------------
@@ -180,24 +188,27 @@ def test_at_default_turns_a_full_check_in_is_about_fifteen_minutes(echo: Device)
 
 
 # --- 5. state stays kind ---------------------------------------------------------------------
-def closing(turn: Turn) -> str:
-    return "hug" if "hug" in turn.speech else "last appreciation"
+def closing(turns: list[Turn]) -> str:
+    """The closing of a check-in held to its goodbye: said in the turn that finished it (an
+    offer may follow it)."""
+    last = next(t for t in turns if t.ended or t.state.get("phase") == "done")
+    return "hug" if "hug" in last.speech else "last appreciation"
 
 
 def test_closings_alternate_from_one_check_in_to_the_next_whatever_the_length(
     echo: Device, clock
 ) -> None:
-    closings = [closing(first_check_in(echo)[-1])]  # quick
+    closings = [closing(first_check_in(echo))]  # quick
     clock.advance(days=1)
     echo.hear("Alexa, start our full check-in")
     full = hold_until_goodbye(echo)
     assert sum(t.speech.count("[pause 45s]") for t in full) == 12  # it was the full one
-    closings.append(closing(full[-1]))
+    closings.append(closing(full))
     clock.advance(days=1)
     echo.hear("Alexa, start our quick check-in")
     quick = hold_until_goodbye(echo)
     assert sum(t.speech.count("[pause 45s]") for t in quick) == 4
-    closings.append(closing(quick[-1]))
+    closings.append(closing(quick))
     assert closings[0] != closings[1] != closings[2], closings
 
 
@@ -306,7 +317,7 @@ def test_random_switch_requests_never_address_one_partner_twice_in_a_row(
             addressed_in_step.setdefault(now[2], []).append(name)
             taken[now[2], now[3]] = name
         before = now
-        if turn.ended:
+        if decline_offers(echo, turn).ended:  # the check-in's end may offer a reminder: no
             break
     for step, names in addressed_in_step.items():
         assert all(a != b for a, b in itertools.pairwise(names)), (step, names)
