@@ -19,7 +19,7 @@ from skill.console.device import Device, Turn
 from skill.console.envelopes import intent_request, launch_request
 from skill.console.matcher import ER_SUCCESS_MATCH, ER_SUCCESS_NO_MATCH, SlotValue
 from skill.content.rules import REQUIRED_EXERCISES
-from tests.conftest import meet
+from tests.conftest import decline_offers, meet
 
 ROOT = Path(__file__).resolve().parents[1]
 PHRASES: dict[str, list[str]] = tomllib.loads(
@@ -159,9 +159,10 @@ def before_the_hug(echo: Device) -> Turn | None:
 
 
 def done_in_a_new_session(echo: Device) -> Turn | None:
-    """A whole check-in finished; the intent comes as a one-shot in a new session."""
+    """A whole check-in finished (its offer of a reminder declined); the intent comes as a
+    one-shot in a new session."""
     before_the_hug(echo)
-    goodbye = echo.hear("next")
+    goodbye = decline_offers(echo, echo.hear("next"))
     assert goodbye.ended
     return goodbye
 
