@@ -229,7 +229,9 @@ def test_no_question_is_heard_twice_until_the_whole_deck_is_heard(echo: Device) 
     from skill.content.loader import default_content
 
     content = default_content()
-    deck = sum(1 for q in content.questions.values() if not content.categories[q.category].on_request)
+    deck = sum(
+        1 for q in content.questions.values() if not content.categories[q.category].on_request
+    )
 
     def question(speech: str) -> str:
         return speech.split(":", 1)[1].split("[pause")[0]

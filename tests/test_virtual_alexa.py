@@ -61,5 +61,5 @@ def test_virtual_alexa_holds_a_whole_check_in_and_resumes_it(tmp_path: Path) -> 
         log.close()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "virtual-alexa check-in: OK" in result.stdout
-    for step in ("mindful pause", "gratitude, Alex", "questions, Sam", "stop", "resume"):
+    for step in ("mindful pause", "gratitude, Alex", "questions, Sam", "stop", "resume", "goodbye"):
         assert f"\n{step}: " in result.stdout

@@ -54,7 +54,9 @@ async function main() {
   alexa = device(); // a new session of the same couple, as on another evening or device
   expect("resume", await alexa.launch(), [/questions for each other, Sam's turn/]);
   expect("questions, Alex", await alexa.utter("next"), [/Alex/]);
-  expect("closing", await alexa.utter("next"), [/Thank/], { ends: true });
+  // the closing; their first check-in ends by offering a weekly reminder, and they say no
+  expect("closing", await alexa.utter("next"), [/hug|appreciation|kind word|before we finish/, /remind/]);
+  expect("goodbye", await alexa.utter("no"), [/Thank/], { ends: true });
   console.log("virtual-alexa check-in: OK");
 }
 
