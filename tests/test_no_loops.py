@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from skill.content.loader import default_content
 from skill.engine.conversation import handle
 from skill.engine.events import Event
-from skill.engine.state import Phase, State
+from skill.engine.state import Asking, Phase, State
 
 CONTENT = default_content()
 COUPLES = (("Sam", "Alex"), ("Priya", "Jo"), ("Ana", "Mark"))
@@ -42,6 +42,7 @@ SENTENCE = re.compile(r"[^.?!]+[.?!]*")
 PAUSE_MARK = re.compile(r"\[pause [\d.]+s\]")  # how the console shows a silence
 MIN_WORDS = 6  # the promise is about sentences of six words or more
 MAX_AWAY_HOURS = 11.5  # a check-in left alone for 12 h is not resumed: it starts afresh
+END_OFFERS = (Asking.MEDITATE, Asking.REMINDER)  # what the end of a check-in may offer
 
 
 # --- what was said, in sentences ------------------------------------------------------------
@@ -159,6 +160,8 @@ def spoke_a_beat(s: Said) -> bool:
     """The reply arrived at a beat, or spoke it anew (another question, the other partner)."""
     if s.resumed or s.after.phase not in (Phase.BEAT, Phase.DONE):
         return False
+    if s.before.phase == s.after.phase == Phase.DONE:
+        return False  # the answer to an offer at the end of the check-in
     return s.before.phase != Phase.BEAT or beat_key(s.before) != beat_key(s.after)
 
 
@@ -356,8 +359,12 @@ class Walk:
                 said.resumed = any(p.fullmatch(x) for x in said.sentences for p in ALREADY)
             self.current.said.append(said)
             self.current.plan = self.state.plan
-        if self.state.phase != Phase.BEAT:
-            self.current = None
+        if self.state.phase != Phase.BEAT and not self.offered():
+            self.current = None  # (an offer at the end: its answer belongs to the check-in)
+
+    def offered(self) -> bool:
+        """The check-in is over, and its end offers something (a meditation, a reminder)."""
+        return self.state.phase == Phase.DONE and self.state.asking in END_OFFERS
 
     def meet(self) -> None:
         self.send("launch", "launch")
@@ -413,10 +420,14 @@ class Walk:
                 self.send("(a new session) Alexa, resume our check-in", "resume")
 
     def finish(self, limit: int = 60) -> None:
+        """Next, to the end of the check-in; then "no" to what its end offers."""
         for _ in range(limit):
-            if self.state.phase != Phase.BEAT:
+            if self.offered():
+                self.send("no", "no")
+            elif self.state.phase != Phase.BEAT:
                 return
-            self.send("next", "next")
+            else:
+                self.send("next", "next")
         raise AssertionError("the check-in never ended")
 
     def hold(self, plan: dict[str, Any]) -> list[CheckIn]:
