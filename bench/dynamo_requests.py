@@ -3,9 +3,11 @@
 
 The skill runs on its DynamoDB store through a simulated Echo (typed lines become real
 request envelopes), over four Alexa sessions: a first meeting that stops in the gratitude
-round, a resume that times out (two silences: a SessionEndedRequest), a resume to the end,
-and the next evening a whole check-in in one session, with help and repeat (which change
-nothing) along the way. A turn "changed the state" when the state the skill carries in its
+round, a resume that times out (two silences: a SessionEndedRequest), a resume to the end
+(where the first check-in offers a weekly reminder and the couple say no: a change, the
+declined offer is remembered), and the next evening a whole check-in in one session (no
+offer: one was declined within 30 days), with help and repeat (which change nothing) along
+the way. A turn "changed the state" when the state the skill carries in its
 session attributes differs from the one before (at a session's start: the stored item, read
 by an uncounted client). Budget: exactly one GetItem per session, and a PutItem on exactly
 the turns that changed the state.
@@ -49,7 +51,7 @@ SESSIONS: tuple[tuple[int, tuple[str | None, ...]], ...] = (
     (0, ("Alexa, start our check-in", "we are Sam and Alex", "yes", "yes", "next", "help",
          "repeat", "stop")),
     (0, ("Alexa, resume our check-in", "repeat", None, None)),
-    (0, ("Alexa, resume our check-in", "next", "next", "help", "next", "next")),
+    (0, ("Alexa, resume our check-in", "next", "next", "help", "next", "next", "no")),
     (1, ("Alexa, start our check-in", "next", "next", "repeat", "next", "next", "next")),
 )  # fmt: skip
 
