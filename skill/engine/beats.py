@@ -82,18 +82,22 @@ def beat_values(state: State, ctx: Ctx, pos: Position) -> dict[str, str]:
 
 
 def ask_line(state: State, ctx: Ctx) -> str:
-    """The question that ends a beat; empty when the beat ends the plan."""
+    """The question that ends a beat; empty when the beat ends the plan. For a question
+    drawn in place of another ("skip", "a deep one") it may be left out once every wording
+    was said this evening: the reprompt still asks, and no hand-off is heard twice."""
     following = plans.following(state, ctx.content)
     if following is None:
         return ""
     nxt = plans.position(state, ctx.content, *following)
     assert nxt is not None
+    spare = state.another  # (said again and again only when the couple keep asking)
     if following[0] != state.step:
-        return say(ctx, state, "ready_next", beat=True, title=nxt.exercise.title)
+        title = nxt.exercise.title
+        return say(ctx, state, "ready_next", beat=True, optional=spare, title=title)
     name = plans.speaker(state, nxt.beat)
     if name:
-        return say(ctx, state, "ready_turn", beat=True, next=name)
-    return say(ctx, state, "ready_beat", beat=True)
+        return say(ctx, state, "ready_turn", beat=True, optional=spare, next=name)
+    return say(ctx, state, "ready_beat", beat=True, optional=spare)
 
 
 def ready_again(state: State, ctx: Ctx) -> str:
@@ -130,14 +134,13 @@ def speak(state: State, ctx: Ctx, lead: list[Part], intro: bool = True) -> Outco
     finishes the check-in. After the first turn of a couple's first check-in, a tip:
     "Alexa, next" ends a silence early, and turns can be longer."""
     parts, pos = body(state, ctx, intro)
-    ask = ask_line(state, ctx)
-    if ask:
-        first_turn = plans.first_turn(state, ctx.content) == (state.step, state.beat)
-        if first_turn and not state.completed and not heard_before(ctx, state, "tip_next"):
-            parts.append(say(ctx, state, "tip_next", beat=True))
-        parts.append(ask)
-        return reply(state, *fit(lead, parts), reprompt=turn_reprompt(state, ctx, pos))
-    return finish(state, ctx, lead, parts, pos)
+    if plans.following(state, ctx.content) is None:
+        return finish(state, ctx, lead, parts, pos)
+    first_turn = plans.first_turn(state, ctx.content) == (state.step, state.beat)
+    if first_turn and not state.completed and not heard_before(ctx, state, "tip_next"):
+        parts.append(say(ctx, state, "tip_next", beat=True))
+    parts.append(ask_line(state, ctx))
+    return reply(state, *fit(lead, parts), reprompt=turn_reprompt(state, ctx, pos))
 
 
 def finish(state: State, ctx: Ctx, lead: list[Part], parts: list[Part], pos: Position) -> Outcome:

@@ -32,7 +32,10 @@ def finished(outcome: Outcome) -> Outcome:
 
 def close(state: State, ctx: Ctx, *lead: Part) -> Outcome:
     """The end of the evening: the meditation chosen to end with (the session ends as it
-    plays), or goodbye."""
+    plays), or goodbye. A goodbye on the evening of a check-in finished counts as its end
+    (the screen shows the history line), after an offer's answer too."""
     if state.then_play:
         return meditation.play(state.replace(then_play=""), ctx, state.then_play, list(lead))
-    return reply(state, *lead, say(ctx, state, "goodbye_done"), end=True)
+    goodbye = reply(state, *lead, say(ctx, state, "goodbye_done"), end=True)
+    today = ctx.now.date().isoformat()
+    return finished(goodbye) if state.recent and state.recent[-1] == today else goodbye

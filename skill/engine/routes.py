@@ -179,6 +179,9 @@ ANSWERS: Mapping[tuple[Asking, E], Handler] = MappingProxyType(
         (Asking.MEDITATE, E.YES): MEDITATION.offer_accepted,
         (Asking.MEDITATE, E.MEDITATE): MEDITATION.offer_accepted,
         (Asking.MEDITATE, E.NO): MEDITATION.offer_declined,
+        # "next", said all evening, answers an offer at the end as "no, let's finish"
+        (Asking.MEDITATE, E.NEXT): MEDITATION.offer_declined,
+        (Asking.REMINDER, E.NEXT): REMINDING.offer_declined,
         (Asking.REMINDER, E.YES): REMINDING.offer_accepted,
         (Asking.REMINDER, E.REMIND): REMINDING.offer_accepted,
         (Asking.REMINDER, E.NO): REMINDING.offer_declined,
