@@ -22,7 +22,6 @@ artifact as built before, and no module compiled at start.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import glob
 import json
@@ -42,14 +41,13 @@ from bench.common import (
     BASELINE_DIR,
     ROOT,
     Row,
-    add_common_args,
     create_baseline_table,
     dynalite,
     dynamo_client,
     median,
-    print_rows,
     process_env,
     ratio,
+    run_figure,
 )
 from skill.content.loader import SNAPSHOT
 
@@ -274,11 +272,7 @@ def row(
 
 def main() -> None:
     """The command line: measure and print the figure's row."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_common_args(parser)
-    parser.add_argument("--runs", type=int, help="fresh processes per side")
-    args = parser.parse_args()
-    print_rows([measure(args.quick, runs=args.runs)])
+    run_figure(__doc__, measure, "runs", "fresh processes per side")
 
 
 if __name__ == "__main__":

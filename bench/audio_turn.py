@@ -19,24 +19,21 @@ the baseline's.
 
 from __future__ import annotations
 
-import argparse
 import os
-import time
 from typing import Any
 
 from bench.common import (
     NOW,
     SKILL_USER,
-    Handler,
     Row,
-    add_common_args,
+    Samples,
+    WarmFigures,
+    kind_notes,
     lambda_logging,
-    median,
-    percentile,
-    print_rows,
     quiet_logs,
-    ratio,
+    run_figure,
     sink_log,
+    timed,
 )
 from bench.warm_turn import MEDIAN_BUDGET, P99_BUDGET, baseline_turns
 
@@ -83,23 +80,12 @@ class Meditating:
         return self.stopped[self.count % len(self.stopped)]
 
 
-def timed(handler: Handler, event: dict[str, Any], speaks: bool) -> float:
-    """Microseconds for one request; checks that it spoke (the baseline) or did not (a reply
-    to the audio player)."""
-    started = time.perf_counter_ns()
-    response = handler(event, None)
-    elapsed = (time.perf_counter_ns() - started) / 1000
-    if bool(response["response"].get("outputSpeech")) != speaks:
-        raise RuntimeError(f"{'no' if speaks else 'unexpected'} speech in {response}")
-    return elapsed
-
-
-def run(requests: int, warmup: int) -> tuple[dict[str, dict[str, list[float]]], Meditating]:
+def run(requests: int, warmup: int) -> tuple[Samples, Meditating]:
     """Per side and kind, the microseconds of each measured request."""
     lambda_logging()
     skill = Meditating()
     baseline, baseline_events = baseline_turns()
-    out: dict[str, dict[str, list[float]]] = {
+    out: Samples = {
         "skill": {kind: [] for kind in MIX},
         "baseline": {BASELINE_KIND[kind]: [] for kind in MIX},
     }
@@ -124,47 +110,23 @@ def measure(quick: bool = False, requests: int | None = None) -> Row:
     requests = requests or (60 if quick else 4000)
     warmup = 20 if quick else 400
     samples, skill = run(requests, warmup)
-    every = {side: [t for ts in kinds.values() for t in ts] for side, kinds in samples.items()}
-    med = {side: median(ts) for side, ts in every.items()}
-    p99 = {side: percentile(ts, 99) for side, ts in every.items()}
-    med_ratio = ratio(med["skill"], med["baseline"])
-    p99_ratio = ratio(p99["skill"], p99["baseline"])
+    figures = WarmFigures.of(samples)
     total = warmup + requests
     notes = [
         f"{requests} requests each after {warmup} warm-up, alternating skill/baseline; mix "
         "1 x PlaybackStopped (baseline HelloWorldIntent) : 1 x PlaybackStarted (baseline "
         "AMAZON.HelpIntent)",
-        f"median ratio {med_ratio:.2f} (budget {MEDIAN_BUDGET}), "
-        f"p99 ratio {p99_ratio:.2f} (budget {P99_BUDGET})",
+        figures.ratio_note(MEDIAN_BUDGET, P99_BUDGET),
         f"skill writes over all {total} requests: PlaybackStopped {skill.writes['stopped']}, "
         f"PlaybackStarted {skill.writes['started']}",
+        *kind_notes(samples),
     ]
-    for side, kinds in samples.items():
-        notes.append(
-            f"{side}: "
-            + ", ".join(
-                f"{kind} median {median(ts):.0f} us p99 {percentile(ts, 99):.0f} us"
-                for kind, ts in kinds.items()
-            )
-        )
-    return Row(
-        "audio player warm turn (median / p99)",
-        f"{med['skill'] / 1000:.2f} / {p99['skill'] / 1000:.2f} ms",
-        f"{med['baseline'] / 1000:.2f} / {p99['baseline'] / 1000:.2f} ms",
-        f"{med_ratio:.2f} / {p99_ratio:.2f}",
-        f"<= {MEDIAN_BUDGET} x / <= {P99_BUDGET} x",
-        med_ratio <= MEDIAN_BUDGET and p99_ratio <= P99_BUDGET,
-        notes,
-    )
+    return figures.row("audio player warm turn (median / p99)", MEDIAN_BUDGET, P99_BUDGET, notes)
 
 
 def main() -> None:
     """The command line: measure and print the figure's row."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_common_args(parser)
-    parser.add_argument("--requests", type=int, help="measured requests per side")
-    args = parser.parse_args()
-    print_rows([measure(args.quick, args.requests)])
+    run_figure(__doc__, measure, "requests", "measured requests per side")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ warm page cache. Budget: skill <= 0.8 x baseline.
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
 import subprocess
@@ -29,14 +28,13 @@ from bench.common import (
     PYTHON,
     ROOT,
     Row,
-    add_common_args,
     create_baseline_table,
     dynalite,
     dynamo_client,
     median,
-    print_rows,
     process_env,
     ratio,
+    run_figure,
 )
 
 DRIVER = ROOT / "bench" / "cold_driver.py"
@@ -132,11 +130,7 @@ def measure(quick: bool = False, endpoint: str | None = None, runs: int | None =
 
 def main() -> None:
     """The command line: measure and print the figure's row."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_common_args(parser)
-    parser.add_argument("--runs", type=int, help="fresh processes per side")
-    args = parser.parse_args()
-    print_rows([measure(args.quick, runs=args.runs)])
+    run_figure(__doc__, measure, "runs", "fresh processes per side")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import math
 import os
 import statistics
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -288,3 +289,157 @@ def lambda_logging() -> None:
 def add_common_args(parser: Any) -> None:
     """--quick, common to every figure."""
     parser.add_argument("--quick", action="store_true", help="tiny iteration counts (tests)")
+
+
+def run_figure(
+    doc: str | None,
+    measure: Callable[..., Row],
+    option: str | None = None,
+    option_help: str = "",
+) -> Row:
+    """The command line of one figure: --quick (and an optional whole-number ``option``, passed
+    to ``measure`` by its name), then the figure's row printed; the row is returned."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc)
+    add_common_args(parser)
+    if option:
+        parser.add_argument(f"--{option}", type=int, help=option_help)
+    args = parser.parse_args()
+    extra = {option: getattr(args, option)} if option else {}
+    row = measure(args.quick, **extra)
+    print_rows([row])
+    return row
+
+
+# --- warm turns ----------------------------------------------------------------------------
+
+Samples = dict[str, dict[str, list[float]]]  # per side ("skill", "baseline"), per kind
+
+
+def timed(handler: Handler, event: dict[str, Any], speaks: bool = True) -> float:
+    """Microseconds for one request; checks that it spoke (``speaks``) or did not (a reply
+    to the audio player)."""
+    import time
+
+    started = time.perf_counter_ns()
+    response = handler(event, None)
+    elapsed = (time.perf_counter_ns() - started) / 1000
+    if bool(response["response"].get("outputSpeech")) != speaks:
+        raise RuntimeError(f"{'no' if speaks else 'unexpected'} speech in {response}")
+    return elapsed
+
+
+@dataclass
+class WarmFigures:
+    """The median and p99 of every measured request per side, and the skill's ratios."""
+
+    med: dict[str, float]
+    p99: dict[str, float]
+    med_ratio: float
+    p99_ratio: float
+
+    @classmethod
+    def of(cls, samples: Samples) -> WarmFigures:
+        every = {side: [t for ts in kinds.values() for t in ts] for side, kinds in samples.items()}
+        med = {side: median(ts) for side, ts in every.items()}
+        p99 = {side: percentile(ts, 99) for side, ts in every.items()}
+        return cls(
+            med,
+            p99,
+            ratio(med["skill"], med["baseline"]),
+            ratio(p99["skill"], p99["baseline"]),
+        )
+
+    def ratio_note(self, median_budget: float, p99_budget: float) -> str:
+        return (
+            f"median ratio {self.med_ratio:.2f} (budget {median_budget}), "
+            f"p99 ratio {self.p99_ratio:.2f} (budget {p99_budget})"
+        )
+
+    def row(self, figure: str, median_budget: float, p99_budget: float, notes: list[str]) -> Row:
+        """The figure's row: median / p99 per side in ms, both ratios, both budgets."""
+        return Row(
+            figure,
+            f"{self.med['skill'] / 1000:.2f} / {self.p99['skill'] / 1000:.2f} ms",
+            f"{self.med['baseline'] / 1000:.2f} / {self.p99['baseline'] / 1000:.2f} ms",
+            f"{self.med_ratio:.2f} / {self.p99_ratio:.2f}",
+            f"<= {median_budget} x / <= {p99_budget} x",
+            self.med_ratio <= median_budget and self.p99_ratio <= p99_budget,
+            notes,
+        )
+
+
+def kind_notes(samples: Samples) -> list[str]:
+    """One note per side: each kind's median and p99, in microseconds."""
+    return [
+        f"{side}: "
+        + ", ".join(
+            f"{kind} median {median(ts):.0f} us p99 {percentile(ts, 99):.0f} us"
+            for kind, ts in kinds.items()
+        )
+        for side, kinds in samples.items()
+    ]
+
+
+# --- DynamoDB calls, counted ---------------------------------------------------------------
+
+
+def counting(client: Any) -> Counter[str]:
+    """Every DynamoDB call of boto3 ``client``, by operation name, from now on."""
+    calls: Counter[str] = Counter()
+    client.meta.events.register(
+        "before-call.dynamodb", lambda model, **_: calls.update([model.name])
+    )
+    return calls
+
+
+@dataclass
+class CountedStore:
+    """The skill's DynamoDB store on a fresh table of the local server, on its own HTTP client
+    as on Lambda, every request it sends counted in ``calls``; ``inspector`` reads the table
+    without being counted."""
+
+    inspector: Any
+    table: str
+    store: Any  # skill.store.dynamodb.DynamoStore
+    calls: Counter[str]
+
+
+def counted_skill_store(endpoint: str, prefix: str) -> CountedStore:
+    """A fresh skill table named ``prefix``-<random> and its counted store."""
+    import uuid
+
+    from skill.store.dynamo_http import Credentials, HttpDynamo
+    from skill.store.dynamodb import DynamoStore
+    from skill.store.table import create_table
+
+    inspector = dynamo_client(endpoint)
+    table = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    create_table(inspector, table)
+    store = DynamoStore(
+        table, transport=HttpDynamo("us-east-1", Credentials("bench", "bench"), endpoint)
+    )
+    calls: Counter[str] = Counter()
+    store.listen(lambda operation: calls.update([operation]))
+    return CountedStore(inspector, table, store, calls)
+
+
+def counted_baseline(endpoint: str, prefix: str) -> tuple[Handler, Counter[str]]:
+    """The baseline's handler on DynamoDbAdapter over a fresh table named ``prefix``-<random>,
+    and its DynamoDB calls, counted."""
+    import uuid
+
+    allow_baseline_import()
+    from ask_sdk_dynamodb.adapter import DynamoDbAdapter
+
+    from bench.baseline.lambda_function import skill_builder
+
+    table = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    create_baseline_table(dynamo_client(endpoint), table)
+    resource = dynamo_resource(endpoint)
+    calls = counting(resource.meta.client)
+    handler = skill_builder(
+        DynamoDbAdapter(table, create_table=False, dynamodb_resource=resource)
+    ).lambda_handler()
+    return handler, calls

@@ -22,10 +22,7 @@ SessionEndedRequest.
 
 from __future__ import annotations
 
-import argparse
 import json
-import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -35,14 +32,11 @@ from bench.common import (
     NOW,
     SKILL_USER,
     Row,
-    add_common_args,
-    allow_baseline_import,
-    create_baseline_table,
+    counted_baseline,
+    counted_skill_store,
     dynalite,
-    dynamo_client,
-    dynamo_resource,
-    print_rows,
     quiet_logs,
+    run_figure,
     sink_log,
 )
 
@@ -93,15 +87,6 @@ class Flow:
         return sum(getattr(t, attribute) for t in self.turns)
 
 
-def counting(client: Any) -> Counter[str]:
-    """Every DynamoDB call of ``client``, by operation name, from now on."""
-    calls: Counter[str] = Counter()
-    client.meta.events.register(
-        "before-call.dynamodb", lambda model, **_: calls.update([model.name])
-    )
-    return calls
-
-
 def stored_state(inspector: Any, table: str, household: str) -> dict[str, Any]:
     """The stored state (a new couple's if none), read without being counted."""
     from skill.engine.state import State
@@ -116,22 +101,12 @@ def skill_flow(endpoint: str) -> Flow:
     from skill.alexa.skill import skill_builder
     from skill.console.device import Device
     from skill.store.base import household_key
-    from skill.store.dynamo_http import Credentials, HttpDynamo
-    from skill.store.dynamodb import DynamoStore
-    from skill.store.table import create_table
 
-    inspector = dynamo_client(endpoint)
-    table = f"checkin-requests-{uuid.uuid4().hex[:8]}"
-    create_table(inspector, table)
-    # The skill's own client, as on Lambda; every request it sends is counted.
-    store = DynamoStore(
-        table, transport=HttpDynamo("us-east-1", Credentials("bench", "bench"), endpoint)
-    )
-    calls: Counter[str] = Counter()
-    store.listen(lambda operation: calls.update([operation]))
+    counted = counted_skill_store(endpoint, "checkin-requests")
+    inspector, table, calls = counted.inspector, counted.table, counted.calls
     clock = {"now": NOW}
     device = Device(
-        skill_builder(store, request_log=sink_log()).lambda_handler(),
+        skill_builder(counted.store, request_log=sink_log()).lambda_handler(),
         SKILL_USER,
         clock=lambda: clock["now"],
     )
@@ -158,10 +133,6 @@ def skill_flow(endpoint: str) -> Flow:
 
 def baseline_flow(endpoint: str, shape: Flow) -> Flow:
     """The baseline through the same sessions and request types, calls counted."""
-    allow_baseline_import()
-    from ask_sdk_dynamodb.adapter import DynamoDbAdapter
-
-    from bench.baseline.lambda_function import skill_builder
     from skill.console.envelopes import (
         Session,
         intent_request,
@@ -169,13 +140,7 @@ def baseline_flow(endpoint: str, shape: Flow) -> Flow:
         session_ended_request,
     )
 
-    table = f"hello-requests-{uuid.uuid4().hex[:8]}"
-    create_baseline_table(dynamo_client(endpoint), table)
-    resource = dynamo_resource(endpoint)
-    calls = counting(resource.meta.client)
-    handler = skill_builder(
-        DynamoDbAdapter(table, create_table=False, dynamodb_resource=resource)
-    ).lambda_handler()
+    handler, calls = counted_baseline(endpoint, "hello-requests")
     flow = Flow()
     sessions: dict[int, Session] = {}
     for turn in shape.turns:
@@ -242,10 +207,7 @@ def measure(quick: bool = False, endpoint: str | None = None) -> Row:
 
 def main() -> None:
     """The command line: measure and print the figure's row."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_common_args(parser)
-    args = parser.parse_args()
-    print_rows([measure(args.quick)])
+    run_figure(__doc__, measure)
 
 
 if __name__ == "__main__":

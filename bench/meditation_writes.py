@@ -21,11 +21,9 @@ timing); the figure is printed either way.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
-import uuid
 from dataclasses import dataclass
 
 from bench.common import (
@@ -33,18 +31,14 @@ from bench.common import (
     NOW,
     SKILL_USER,
     Row,
-    add_common_args,
-    allow_baseline_import,
-    create_baseline_table,
+    counted_baseline,
+    counted_skill_store,
     dynalite,
-    dynamo_client,
-    dynamo_resource,
     item_size,
-    print_rows,
     quiet_logs,
+    run_figure,
     sink_log,
 )
-from bench.dynamo_requests import counting
 
 AUDIO_URL = "https://audio.bench.test/meditations/"  # never fetched: only the URL is built
 LIVING_ROOM = "amzn1.ask.device.bench-living-room"
@@ -79,25 +73,15 @@ class Step:
 def skill_meditation(endpoint: str) -> tuple[list[Step], int]:
     """The meditation through the skill on DynamoDB, each request's calls counted; and the
     household's item size (DynamoDB's bytes) once it is over."""
-    from collections import Counter
-
     from skill.alexa.skill import skill_builder
     from skill.store.base import household_key
-    from skill.store.dynamo_http import Credentials, HttpDynamo
-    from skill.store.dynamodb import DynamoStore
-    from skill.store.table import KEY, create_table
+    from skill.store.table import KEY
     from tests.audio_envelopes import AudioEcho, Report, directive_types
 
     os.environ["CHECKIN_AUDIO_URL"] = AUDIO_URL
-    inspector = dynamo_client(endpoint)
-    table = f"checkin-meditation-{uuid.uuid4().hex[:8]}"
-    create_table(inspector, table)
-    store = DynamoStore(
-        table, transport=HttpDynamo("us-east-1", Credentials("bench", "bench"), endpoint)
-    )
-    calls: Counter[str] = Counter()
-    store.listen(lambda operation: calls.update([operation]))
-    handler = skill_builder(store, request_log=sink_log()).lambda_handler()
+    counted = counted_skill_store(endpoint, "checkin-meditation")
+    calls = counted.calls
+    handler = skill_builder(counted.store, request_log=sink_log()).lambda_handler()
     echos = {
         device: AudioEcho(handler, SKILL_USER, device, clock=lambda: NOW)
         for device in (LIVING_ROOM, KITCHEN)
@@ -128,7 +112,9 @@ def skill_meditation(endpoint: str) -> tuple[list[Step], int]:
                 directive_types(turn.response),
             )
         )
-    item = inspector.get_item(TableName=table, Key={KEY: {"S": household_key(SKILL_USER)}})
+    item = counted.inspector.get_item(
+        TableName=counted.table, Key={KEY: {"S": household_key(SKILL_USER)}}
+    )
     state = json.loads(item["Item"]["state"]["S"])
     if state.get("meditated") != 1:
         raise RuntimeError(f"the finished meditation was not counted: {state}")
@@ -137,19 +123,9 @@ def skill_meditation(endpoint: str) -> tuple[list[Step], int]:
 
 def baseline_meditation(endpoint: str) -> list[tuple[int, int]]:
     """The hello world through the same seven requests: (GetItem, PutItem) of each."""
-    allow_baseline_import()
-    from ask_sdk_dynamodb.adapter import DynamoDbAdapter
-
-    from bench.baseline.lambda_function import skill_builder
     from skill.console.envelopes import Session, intent_request
 
-    table = f"hello-meditation-{uuid.uuid4().hex[:8]}"
-    create_baseline_table(dynamo_client(endpoint), table)
-    resource = dynamo_resource(endpoint)
-    calls = counting(resource.meta.client)
-    handler = skill_builder(
-        DynamoDbAdapter(table, create_table=False, dynamodb_resource=resource)
-    ).lambda_handler()
+    handler, calls = counted_baseline(endpoint, "hello-meditation")
     out = []
     for _ in STEPS:
         calls.clear()
@@ -195,12 +171,7 @@ def measure(quick: bool = False, endpoint: str | None = None) -> Row:
 
 def main() -> None:
     """The command line: measure and print the figure's row; exit 1 if the rule is broken."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_common_args(parser)
-    args = parser.parse_args()
-    row = measure(args.quick)
-    print_rows([row])
-    if not row.ok:
+    if not run_figure(__doc__, measure).ok:
         sys.exit(1)
 
 

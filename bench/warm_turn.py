@@ -16,9 +16,7 @@ that every one advances the same turn and writes over the version it read. Budge
 
 from __future__ import annotations
 
-import argparse
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -27,14 +25,14 @@ from bench.common import (
     NOW,
     Handler,
     Row,
-    add_common_args,
+    Samples,
+    WarmFigures,
     allow_baseline_import,
+    kind_notes,
     lambda_logging,
-    median,
     mid_check_in,
-    percentile,
-    print_rows,
-    ratio,
+    run_figure,
+    timed,
 )
 
 MEDIAN_BUDGET = 1.5
@@ -97,22 +95,12 @@ def baseline_turns(screen: bool = False) -> tuple[Handler, dict[str, dict[str, A
     return handler, events
 
 
-def timed(handler: Handler, event: dict[str, Any]) -> float:
-    """Microseconds for one request; checks that it was answered with speech."""
-    started = time.perf_counter_ns()
-    response = handler(event, None)
-    elapsed = (time.perf_counter_ns() - started) / 1000
-    if not response["response"].get("outputSpeech"):
-        raise RuntimeError(f"no speech in {response}")
-    return elapsed
-
-
-def run(requests: int, warmup: int, screen: bool = False) -> dict[str, dict[str, list[float]]]:
+def run(requests: int, warmup: int, screen: bool = False) -> Samples:
     """Per side and kind, the microseconds of each measured request."""
     lambda_logging()
     skill, skill_events, reset = skill_turns(screen)
     baseline, baseline_events = baseline_turns(screen)
-    out: dict[str, dict[str, list[float]]] = {
+    out: Samples = {
         "skill": {kind: [] for kind in skill_events},
         "baseline": {kind: [] for kind in baseline_events},
     }
@@ -139,39 +127,18 @@ def measure(quick: bool = False, requests: int | None = None, screen: bool = Fal
     requests = requests or (60 if quick else 4000)
     warmup = 20 if quick else 400
     samples = run(requests, warmup, screen)
-    every = {side: [t for ts in kinds.values() for t in ts] for side, kinds in samples.items()}
-    med = {side: median(ts) for side, ts in every.items()}
-    p99 = {side: percentile(ts, 99) for side, ts in every.items()}
-    med_ratio, p99_ratio = (
-        ratio(med["skill"], med["baseline"]),
-        ratio(p99["skill"], p99["baseline"]),
-    )
+    figures = WarmFigures.of(samples)
     notes = [
         f"{requests} requests each after {warmup} warm-up, skill and baseline taking turns "
         f"in runs of {BLOCK}; mix "
         "3 x advance a turn (skill NextIntent, baseline HelloWorldIntent) : 1 x AMAZON.HelpIntent",
-        f"median ratio {med_ratio:.2f} (budget {MEDIAN_BUDGET}), "
-        f"p99 ratio {p99_ratio:.2f} (budget {P99_BUDGET})",
+        figures.ratio_note(MEDIAN_BUDGET, P99_BUDGET),
+        *kind_notes(samples),
     ]
-    for side, kinds in samples.items():
-        notes.append(
-            f"{side}: "
-            + ", ".join(
-                f"{kind} median {median(ts):.0f} us p99 {percentile(ts, 99):.0f} us"
-                for kind, ts in kinds.items()
-            )
-        )
     if screen:
         notes.append(response_sizes())
-    return Row(
-        "8 warm turn, Echo Show (median / p99)" if screen else "2 warm turn (median / p99)",
-        f"{med['skill'] / 1000:.2f} / {p99['skill'] / 1000:.2f} ms",
-        f"{med['baseline'] / 1000:.2f} / {p99['baseline'] / 1000:.2f} ms",
-        f"{med_ratio:.2f} / {p99_ratio:.2f}",
-        f"<= {MEDIAN_BUDGET} x / <= {P99_BUDGET} x",
-        med_ratio <= MEDIAN_BUDGET and p99_ratio <= P99_BUDGET,
-        notes,
-    )
+    figure = "8 warm turn, Echo Show (median / p99)" if screen else "2 warm turn (median / p99)"
+    return figures.row(figure, MEDIAN_BUDGET, P99_BUDGET, notes)
 
 
 def response_sizes() -> str:
@@ -189,11 +156,7 @@ def response_sizes() -> str:
 
 def main() -> None:
     """The command line: measure and print the figure's row."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    add_common_args(parser)
-    parser.add_argument("--requests", type=int, help="measured requests per side")
-    args = parser.parse_args()
-    print_rows([measure(args.quick, args.requests)])
+    run_figure(__doc__, measure, "requests", "measured requests per side")
 
 
 if __name__ == "__main__":
