@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -155,3 +155,39 @@ def dynamo_store(dynamo_table: str):
     from skill.store.dynamodb import DynamoStore
 
     return DynamoStore(dynamo_table)
+
+
+# --- a local HTTPS stand-in for the request's apiEndpoint (the reminders tests) -------------
+
+
+@pytest.fixture(scope="module")
+def ca() -> Any:
+    """A trustme CA: it issues the stand-in's certificate."""
+    import trustme
+
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def ca_bundle(ca: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The CA's certificate as a PEM file, for REQUESTS_CA_BUNDLE."""
+    path = tmp_path_factory.mktemp("ca") / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def api_server(ca: Any) -> Iterator[Any]:
+    from tests.servers import https_stand_in
+
+    with https_stand_in(ca) as server:
+        yield server
+
+
+@pytest.fixture
+def api(api_server: Any, ca_bundle: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The stand-in, empty, its CA trusted by every request of the test."""
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(ca_bundle))
+    api_server.clear()
+    yield api_server
+    api_server.clear()

@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, get_args
@@ -460,3 +461,24 @@ class HttpsFiles:
             self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def https_stand_in(ca: Any) -> Iterator[Any]:
+    """A pytest-httpserver HTTPServer on 127.0.0.1 over HTTPS, its certificate issued by the
+    trustme ``ca`` (for 127.0.0.1 and localhost), threaded, for the length of the block: the
+    stand-in for a request's apiEndpoint (the SDK's client refuses http://)."""
+    import ssl
+
+    from pytest_httpserver import HTTPServer
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+    server = HTTPServer(host="127.0.0.1", ssl_context=context, threaded=True)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.clear()
+        if server.is_running():
+            server.stop()

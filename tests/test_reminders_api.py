@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import socket
-import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -76,38 +75,7 @@ SUNDAY_AT_EIGHT = Weekly(Day.SU, 20, 0)
 # --- the stand-in for apiEndpoint ---------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
-@pytest.fixture(scope="module")
-def ca_bundle(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ca") / "ca.pem"
-    ca.cert_pem.write_to_path(str(path))
-    return path
-
-
-@pytest.fixture(scope="module")
-def api_server(ca: trustme.CA) -> Iterator[HTTPServer]:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
-    server = HTTPServer(host="127.0.0.1", ssl_context=context, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    if server.is_running():
-        server.stop()
-
-
-@pytest.fixture
-def api(
-    api_server: HTTPServer, ca_bundle: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[HTTPServer]:
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(ca_bundle))
-    api_server.clear()
-    yield api_server
-    api_server.clear()
+# ca, ca_bundle, api_server and api (the stand-in, empty, its CA trusted): tests/conftest.py
 
 
 @pytest.fixture

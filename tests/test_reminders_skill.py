@@ -14,16 +14,13 @@ from __future__ import annotations
 
 import json
 import re
-import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
-import trustme
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -32,7 +29,7 @@ from skill.console.device import Device, Turn
 from skill.content.loader import default_content
 from skill.reminders.client import TIMEOUT
 from skill.reminders.consent import PERMISSION
-from tests.conftest import COUPLE_ID, meet
+from tests.conftest import COUPLE_ID, api_server, ca, meet  # noqa: F401 (test_reminders_dialogue takes them here)
 
 DEVICE = "amzn1.ask.device.living-room"
 ZONE_PATH = f"/v2/devices/{DEVICE}/settings/System.timeZone"
@@ -47,38 +44,12 @@ TEXT = "Sam and Alex, it's time for your check-in. A few quiet minutes, just the
 # --- the stand-in for apiEndpoint, and the couple's Echo ---------------------------------------
 
 
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
-@pytest.fixture(scope="module")
-def api_server(ca: trustme.CA) -> Iterator[HTTPServer]:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
-    server = HTTPServer(host="127.0.0.1", ssl_context=context, threaded=True)
-    server.start()
-    yield server
-    server.clear()
-    if server.is_running():
-        server.stop()
-
-
 @pytest.fixture
-def api(
-    api_server: HTTPServer,
-    ca: trustme.CA,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[HTTPServer]:
-    """The server, empty, with every request of the test pointing at it."""
-    bundle = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(bundle))
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
-    monkeypatch.setattr(envelopes, "API_ENDPOINT", f"https://127.0.0.1:{api_server.port}")
-    api_server.clear()
-    yield api_server
-    api_server.clear()
+def api(api: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> HTTPServer:
+    """conftest's stand-in (empty, its CA trusted), with every request's apiEndpoint
+    pointing at it."""
+    monkeypatch.setattr(envelopes, "API_ENDPOINT", f"https://127.0.0.1:{api.port}")
+    return api
 
 
 @dataclass
