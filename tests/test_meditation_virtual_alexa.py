@@ -8,17 +8,13 @@ virtual-alexa never fetches the audio, so no file is needed (see the script's he
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from skill.engine.schema import load_state
 from skill.engine.state import Phase
 from skill.store.base import household_key
 from skill.store.sqlite import SqliteStore
-from tests.servers import free_port
-from tests.test_virtual_alexa import wait_for_health
+from tests.test_virtual_alexa import run_virtual_alexa
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "tests" / "e2e" / "virtual_alexa_meditation.js"
@@ -29,36 +25,8 @@ AUDIO_URL = "https://audio.checkin.test/meditations/"
 def test_a_meditation_paused_on_one_echo_resumes_on_another_and_plays_to_the_end(
     tmp_path: Path,
 ) -> None:
-    port = free_port()
-    db = tmp_path / "e2e.db"
-    env = {**os.environ, "CHECKIN_DB": str(db), "CHECKIN_AUDIO_URL": AUDIO_URL}
-    env.pop("CHECKIN_TABLE", None)
-    log_path = tmp_path / "server.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "skill.cli", "serve", "--no-verify", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_for_health(f"http://127.0.0.1:{port}/health", server)
-            result = subprocess.run(
-                [
-                    "node",
-                    str(SCRIPT),
-                    f"http://127.0.0.1:{port}/alexa",
-                    str(ROOT / "interaction_models" / "en-US.json"),
-                ],
-                capture_output=True,
-                text=True,
-                timeout=120,
-                cwd=ROOT,
-            )
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    result = run_virtual_alexa(SCRIPT, tmp_path, CHECKIN_AUDIO_URL=AUDIO_URL)
+    db, log_path = tmp_path / "e2e.db", tmp_path / "server.log"
     output = result.stdout + result.stderr
     assert result.returncode == 0, output + "\nserver:\n" + log_path.read_text()[-3000:]
     assert "virtual-alexa meditation: OK" in result.stdout

@@ -8,15 +8,21 @@ const { VirtualAlexa } = require("virtual-alexa");
 const [url, model] = process.argv.slice(2);
 const USER = "amzn1.ask.account.e2e-couple";
 
-function device() {
+// A virtual Echo of the household `user`, talking to the skill at `url` with the interaction
+// model `model` (virtual_alexa_meditation.js builds its two Echos with it too).
+function echoOf(skillURL, modelFile, user) {
   const alexa = VirtualAlexa.Builder()
-    .skillURL(url)
-    .interactionModelFile(model)
+    .skillURL(skillURL)
+    .interactionModelFile(modelFile)
     .applicationID("amzn1.ask.skill.e2e-check")
     .locale("en-US")
     .create();
-  alexa.context().user().setID(USER); // the same household in every session
+  alexa.context().user().setID(user);
   return alexa;
+}
+
+function device() {
+  return echoOf(url, model, USER); // the same household in every session
 }
 
 function speech(reply) {
@@ -60,7 +66,11 @@ async function main() {
   console.log("virtual-alexa check-in: OK");
 }
 
-main().catch((error) => {
-  console.error(`FAILED: ${error && error.stack ? error.stack : error}`);
-  process.exit(1);
-});
+exports.echoOf = echoOf;
+
+if (require.main === module) {
+  main().catch((error) => {
+    console.error(`FAILED: ${error && error.stack ? error.stack : error}`);
+    process.exit(1);
+  });
+}

@@ -18,7 +18,7 @@
 // tested through the Lambda handler (tests/test_meditation_lambda.py).
 "use strict";
 
-const { VirtualAlexa } = require("virtual-alexa");
+const { echoOf } = require("./virtual_alexa_checkin");
 
 const [url, model] = process.argv.slice(2);
 const USER = "amzn1.ask.account.e2e-meditating-couple";
@@ -34,13 +34,7 @@ function fail(message) {
 const exchanges = [];
 
 function device(name, deviceId) {
-  const alexa = VirtualAlexa.Builder()
-    .skillURL(url)
-    .interactionModelFile(model)
-    .applicationID("amzn1.ask.skill.e2e-check")
-    .locale("en-US")
-    .create();
-  alexa.context().user().setID(USER); // one household
+  const alexa = echoOf(url, model, USER); // one household
   alexa.context().device().setID(deviceId); // two Echos
   const interactor = alexa.interactor();
   const invoke = interactor.invoke.bind(interactor);
