@@ -110,6 +110,14 @@ def playing(echo: AudioEcho) -> None:
     echo.report(Report.STARTED)
 
 
+@pytest.fixture
+def meditating(hosted: str, echo_in) -> AudioEcho:
+    """The living room's Echo, playing the ten minutes a returning couple asked for."""
+    echo = echo_in()
+    playing(echo)
+    return echo
+
+
 def assert_silent(response: dict) -> None:
     """Nothing a reply to the audio player may not hold: no speech, card, reprompt, or any
     directive but the audio player's."""
@@ -171,23 +179,19 @@ def test_started_says_nothing_and_writes_at_most_once(hosted: str, echo_in, stor
 
 
 def test_nearly_finished_gets_an_empty_reply_and_changes_nothing(
-    hosted: str, echo_in, stored
+    meditating: AudioEcho, stored
 ) -> None:
-    echo = echo_in()
-    playing(echo)
     before = stored()
-    nearly = echo.report(Report.NEARLY_FINISHED, offset=590_000)
+    nearly = meditating.report(Report.NEARLY_FINISHED, offset=590_000)
     assert directive_types(nearly.response) == [] and not spoken_parts(nearly.response)
     assert stored() == before
 
 
 def test_stopped_saves_the_offset_in_the_household_item_with_one_write(
-    hosted: str, echo_in, stored
+    meditating: AudioEcho, stored
 ) -> None:
-    echo = echo_in()
-    playing(echo)
     before = stored()
-    stopped = echo.report(Report.STOPPED, offset=183_250)
+    stopped = meditating.report(Report.STOPPED, offset=183_250)
     assert directive_types(stopped.response) == []
     after = stored()
     assert after.state.offset == 183_250
@@ -195,32 +199,28 @@ def test_stopped_saves_the_offset_in_the_household_item_with_one_write(
 
 
 def test_finished_counts_in_the_history_once_and_plays_nothing_more(
-    hosted: str, echo_in, stored
+    meditating: AudioEcho, stored
 ) -> None:
-    echo = echo_in()
-    playing(echo)
     before = stored().state.meditated
-    finished = echo.report(Report.FINISHED, offset=600_000)
+    finished = meditating.report(Report.FINISHED, offset=600_000)
     assert directive_types(finished.response) == []  # PlaybackFinished cannot start audio
     assert stored().state.meditated == before + 1
-    again = echo.report(Report.FINISHED, offset=600_000)  # a report delivered twice
+    again = meditating.report(Report.FINISHED, offset=600_000)  # a report delivered twice
     assert directive_types(again.response) == []
     assert stored().state.meditated == before + 1
 
 
 def test_a_failed_stream_is_played_again_once_where_it_failed_then_left_quietly(
-    hosted: str, echo_in
+    meditating: AudioEcho,
 ) -> None:
-    echo = echo_in()
-    playing(echo)
-    failed = echo.report(Report.FAILED, offset=42_000)
+    failed = meditating.report(Report.FAILED, offset=42_000)
     assert_silent(failed.response)
     play = play_directive(failed.response)
     assert play is not None, failed.response
     assert play["playBehavior"] == "REPLACE_ALL"
     assert play["audioItem"]["stream"]["token"] == token_of(ten_minutes())
     assert play["audioItem"]["stream"]["offsetInMilliseconds"] == 42_000
-    failed_again = echo.report(Report.FAILED, offset=42_000)
+    failed_again = meditating.report(Report.FAILED, offset=42_000)
     assert_silent(failed_again.response)
     assert directive_types(failed_again.response) == []
 
@@ -229,14 +229,12 @@ def test_a_failed_stream_is_played_again_once_where_it_failed_then_left_quietly(
 
 
 def test_the_pause_button_stops_the_stream_and_the_play_button_goes_on_from_there(
-    hosted: str, echo_in
+    meditating: AudioEcho,
 ) -> None:
-    echo = echo_in()
-    playing(echo)
-    paused = echo.press(Command.PAUSE)
+    paused = meditating.press(Command.PAUSE)
     assert directive_types(paused.response) == [Directive.STOP]
-    echo.report(Report.STOPPED, offset=95_500)
-    played = echo.press(Command.PLAY)
+    meditating.report(Report.STOPPED, offset=95_500)
+    played = meditating.press(Command.PLAY)
     assert_silent(played.response)
     play = play_directive(played.response)
     assert play is not None, played.response
@@ -245,12 +243,10 @@ def test_the_pause_button_stops_the_stream_and_the_play_button_goes_on_from_ther
 
 @pytest.mark.parametrize("button", [Command.NEXT, Command.PREVIOUS], ids=str)
 def test_next_and_previous_buttons_leave_the_meditation_playing(
-    hosted: str, echo_in, stored, button: Command
+    meditating: AudioEcho, stored, button: Command
 ) -> None:
-    echo = echo_in()
-    playing(echo)
     before = stored()
-    pressed = echo.press(button)
+    pressed = meditating.press(button)
     assert directive_types(pressed.response) == []  # neither stopped nor started over
     assert stored() == before
 
@@ -259,20 +255,16 @@ def test_next_and_previous_buttons_leave_the_meditation_playing(
 
 
 @pytest.mark.parametrize("said", ["pause", "stop", "cancel"])
-def test_pause_stop_or_cancel_by_voice_stops_the_stream(hosted: str, echo_in, said: str) -> None:
-    echo = echo_in()
-    playing(echo)
-    turn = echo.hear(said)  # "Alexa, stop" during playback arrives as a pause or a stop
+def test_pause_stop_or_cancel_by_voice_stops_the_stream(meditating: AudioEcho, said: str) -> None:
+    turn = meditating.hear(said)  # "Alexa, stop" during playback arrives as a pause or a stop
     assert Directive.STOP in directive_types(turn.response)
     assert Directive.PLAY not in directive_types(turn.response)
 
 
-def test_start_over_plays_the_same_meditation_from_the_beginning(hosted: str, echo_in) -> None:
-    echo = echo_in()
-    playing(echo)
-    echo.hear("pause")
-    echo.report(Report.STOPPED, offset=321_000)
-    turn = echo.hear("Alexa, ask our check in to start over")
+def test_start_over_plays_the_same_meditation_from_the_beginning(meditating: AudioEcho) -> None:
+    meditating.hear("pause")
+    meditating.report(Report.STOPPED, offset=321_000)
+    turn = meditating.hear("Alexa, ask our check in to start over")
     play = play_directive(turn.response)
     assert play is not None, turn.response
     assert play["audioItem"]["stream"]["token"] == token_of(ten_minutes())
@@ -292,11 +284,9 @@ def test_start_over_plays_the_same_meditation_from_the_beginning(hosted: str, ec
     ],
 )
 def test_track_commands_get_a_short_word_that_a_meditation_has_none(
-    hosted: str, echo_in, intent: str
+    meditating: AudioEcho, intent: str
 ) -> None:
-    echo = echo_in()
-    playing(echo)
-    turn = echo.intent(intent)
+    turn = meditating.intent(intent)
     assert "meditation" in turn.speech
     assert len(turn.speech.split()) <= 20
     assert Directive.PLAY not in directive_types(turn.response)
@@ -341,16 +331,14 @@ def five_minutes_token() -> str:
 @pytest.mark.parametrize("stale", ["older rendering", "another meditation"])
 @pytest.mark.parametrize("report", [Report.STARTED, Report.STOPPED, Report.FINISHED, Report.FAILED])
 def test_a_report_about_another_stream_changes_nothing(
-    hosted: str, echo_in, stored, report: Report, stale: str
+    meditating: AudioEcho, stored, report: Report, stale: str
 ) -> None:
-    echo = echo_in()
-    playing(echo)
-    echo.report(Report.STOPPED, offset=30_000)
+    meditating.report(Report.STOPPED, offset=30_000)
     before = stored()
     token = (
         f"{ten_minutes().id}.{OLD_VERSION}" if stale == "older rendering" else five_minutes_token()
     )
-    turn = echo.report(report, token=token, offset=400_000)
+    turn = meditating.report(report, token=token, offset=400_000)
     assert_silent(turn.response)
     assert directive_types(turn.response) == []
     assert stored() == before  # not even a write of the same state
