@@ -162,6 +162,19 @@ def answer_consent(device: Device, status: str | None, code: str = "200") -> Tur
     return device.send(envelope)
 
 
+def met_and_asked(echo: Device) -> Turn:
+    """Meet the couple, who then ask for a weekly reminder on Sundays at eight."""
+    meet(echo)
+    return echo.hear("remind us every sunday at eight pm")
+
+
+def asked_without_permission(echo: Device, account: Account) -> Turn:
+    """The same, from an account that has not granted the reminders permission: Alexa is
+    asked for the couple's consent."""
+    account.granted = False
+    return met_and_asked(echo)
+
+
 def at_a_turn(echo: Device) -> Turn:
     """Meet the couple and start tonight's check-in: after the pause, at a partner's turn."""
     meet(echo)
@@ -219,8 +232,7 @@ def test_remind_us_every_sunday_at_eight_posts_the_weekly_reminder(
 
 def test_when_is_our_reminder_reads_it_from_alexa(api: HTTPServer, echo: Device) -> None:
     serve_create(api)
-    meet(echo)
-    echo.hear("remind us every sunday at eight pm")
+    met_and_asked(echo)
     # changed in the Alexa app since: Alexa's answer is what the couple hear
     api.expect_request(ALERT_PATH, method="GET").respond_with_json(reminder(FRIDAY_AT_SEVEN))
 
@@ -238,8 +250,7 @@ def test_move_our_reminder_to_friday_at_seven_puts_the_new_rule(
     api.expect_request(ALERT_PATH, method="PUT").respond_with_json(
         {"alertToken": ALERT, "status": "ON", "version": "2"}
     )
-    meet(echo)
-    echo.hear("remind us every sunday at eight pm")
+    met_and_asked(echo)
 
     turn = echo.hear("move our reminder to friday at seven pm")
 
@@ -256,8 +267,7 @@ def test_move_our_reminder_to_friday_at_seven_puts_the_new_rule(
 def test_a_day_alone_keeps_the_time_of_the_reminder_it_moves(api: HTTPServer, echo: Device) -> None:
     serve_create(api)
     api.expect_request(ALERT_PATH, method="PUT").respond_with_json({"alertToken": ALERT})
-    meet(echo)
-    echo.hear("remind us every sunday at eight pm")
+    met_and_asked(echo)
 
     turn = echo.hear("move our reminder to friday")
 
@@ -270,8 +280,7 @@ def test_a_day_alone_keeps_the_time_of_the_reminder_it_moves(api: HTTPServer, ec
 def test_stop_reminding_us_deletes_it(api: HTTPServer, echo: Device) -> None:
     serve_create(api)
     api.expect_request(ALERT_PATH, method="DELETE").respond_with_data("", status=200)
-    meet(echo)
-    echo.hear("remind us every sunday at eight pm")
+    met_and_asked(echo)
 
     turn = echo.hear("stop reminding us")
 
@@ -284,8 +293,7 @@ def test_stop_reminding_us_deletes_it(api: HTTPServer, echo: Device) -> None:
 
 def test_a_reminder_deleted_in_the_alexa_app_is_not_reported(api: HTTPServer, echo: Device) -> None:
     serve_create(api)
-    meet(echo)
-    echo.hear("remind us every sunday at eight pm")
+    met_and_asked(echo)
     api.expect_request(ALERT_PATH, method="GET").respond_with_json(
         {"code": "ALERT_NOT_FOUND", "message": "Alert not found"}, status=404
     )
@@ -306,8 +314,7 @@ def test_moving_a_reminder_deleted_in_the_app_offers_a_new_one_there(
     api.expect_request(ALERT_PATH, method="PUT").respond_with_json(
         {"code": "ALERT_NOT_FOUND", "message": "Alert not found"}, status=404
     )
-    meet(echo)
-    echo.hear("remind us every sunday at eight pm")
+    met_and_asked(echo)
 
     offer = echo.hear("move our reminder to friday at seven pm")
     assert says(offer, "reminder_gone") and says(offer, "reminder_new_offer")
@@ -324,11 +331,9 @@ def test_moving_a_reminder_deleted_in_the_app_offers_a_new_one_there(
 def test_consent_by_voice_accepted_then_the_reminder_is_set(
     api: HTTPServer, echo: Device, account: Account
 ) -> None:
-    account.granted = False
     serve_create(api)
-    meet(echo)
 
-    ask = echo.hear("remind us every sunday at eight pm")
+    ask = asked_without_permission(echo, account)
 
     assert calls(api) == []  # nothing is tried without the permission
     directive = ask.directive("Connections.SendRequest")
@@ -358,10 +363,8 @@ def test_consent_by_voice_accepted_then_the_reminder_is_set(
 def test_consent_denied_sets_nothing_and_the_evening_goes_on(
     api: HTTPServer, echo: Device, account: Account
 ) -> None:
-    account.granted = False
     serve_create(api)
-    meet(echo)
-    echo.hear("remind us every sunday at eight pm")
+    asked_without_permission(echo, account)
 
     turn = answer_consent(echo, "DENIED")
 
@@ -375,9 +378,7 @@ def test_consent_denied_sets_nothing_and_the_evening_goes_on(
 def test_consent_unanswered_leaves_a_card_in_the_alexa_app(
     api: HTTPServer, echo: Device, account: Account
 ) -> None:
-    account.granted = False
-    meet(echo)
-    echo.hear("remind us every sunday at eight pm")
+    asked_without_permission(echo, account)
 
     turn = answer_consent(echo, "NOT_ANSWERED")
 
@@ -390,9 +391,7 @@ def test_consent_unanswered_leaves_a_card_in_the_alexa_app(
 def test_without_a_voice_dialog_the_card_asks_instead(
     api: HTTPServer, echo: Device, account: Account
 ) -> None:
-    account.granted = False
-    meet(echo)
-    echo.hear("remind us every sunday at eight pm")
+    asked_without_permission(echo, account)
 
     turn = answer_consent(echo, None, code="500")
 
@@ -404,11 +403,9 @@ def test_without_a_voice_dialog_the_card_asks_instead(
 def test_a_refusal_right_after_a_yes_is_not_asked_about_again(
     api: HTTPServer, echo: Device, account: Account
 ) -> None:
-    account.granted = False
     serve_zone(api)
     api.expect_request(REMINDERS, method="POST").respond_with_json({"code": "X"}, status=401)
-    meet(echo)
-    echo.hear("remind us every sunday at eight pm")
+    asked_without_permission(echo, account)
 
     turn = answer_consent(echo, "ACCEPTED")
 
