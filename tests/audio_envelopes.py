@@ -18,23 +18,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
-from uuid import uuid4
 
 from skill.console.device import Handler, Turn, default_matcher
 from skill.console.envelopes import (
-    APL_INTERFACE,
-    SHOW_VIEWPORT,
+    AUDIO_INTERFACE,
     Session,
     from_match,
     intent_request,
     launch_request,
+    player_request,
     session_ended_request,
 )
 from skill.console.matcher import UtteranceMatcher
 
-AUDIO_INTERFACE = "AudioPlayer"
 APPLICATION_ID = "amzn1.ask.skill.our-checkin-local"
-API_ENDPOINT = "https://api.amazonalexa.com"
 
 
 class Report(StrEnum):
@@ -92,11 +89,6 @@ AFTER = {
 }
 
 
-def timestamp(now: datetime | None = None) -> str:
-    now = (now or datetime.now(UTC)).astimezone(UTC)
-    return now.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 @dataclass
 class AudioPlayer:
     """One device's audio player: the stream it holds (token, url, offset in ms) and what it
@@ -145,35 +137,18 @@ class AudioPlayer:
             elif directive.get("type") == Directive.STOP and self.activity == Activity.PLAYING:
                 self.activity = Activity.STOPPED
 
-    def _base(self, request_type: str, now: datetime | None) -> dict[str, Any]:
-        """A request without a session: user, device and player in the context."""
-        application = {"applicationId": self.application_id}
-        interfaces: dict[str, Any] = {AUDIO_INTERFACE: {}} if self.supported else {}
-        if self.screen:
-            interfaces[APL_INTERFACE] = {"runtime": {"maxVersion": "2023.3"}}
-        envelope: dict[str, Any] = {
-            "version": "1.0",
-            "context": {
-                "System": {
-                    "application": application,
-                    "user": {"userId": self.user_id},
-                    "device": {"deviceId": self.device_id, "supportedInterfaces": interfaces},
-                    "apiEndpoint": API_ENDPOINT,
-                    "apiAccessToken": "console-token",
-                },
-            },
-            "request": {
-                "type": str(request_type),
-                "requestId": "amzn1.echo-api.request." + uuid4().hex,
-                "timestamp": timestamp(now),
-                "locale": self.locale,
-            },
-        }
-        if self.supported:
-            envelope["context"][AUDIO_INTERFACE] = self.context()
-        if self.screen:
-            envelope["context"]["Viewport"] = SHOW_VIEWPORT
-        return envelope
+    def _session(self) -> Session:
+        """The device as envelopes.player_request takes it: user, device, locale, screen,
+        and (with a player) the AudioPlayer interface and its context."""
+        return Session(
+            user_id=self.user_id,
+            device_id=self.device_id,
+            application_id=self.application_id,
+            locale=self.locale,
+            screen=self.screen,
+            audio=self.supported,
+            player=self.context() if self.supported else None,
+        )
 
     def report(
         self,
@@ -193,25 +168,17 @@ class AudioPlayer:
         if own:
             self.offset = at
             self.activity = AFTER.get(kind, self.activity)
-        envelope = self._base(kind, now)
-        request = envelope["request"]
-        if kind == Report.FAILED:
-            request.update(
-                token=token,
-                error={"type": str(error), "message": "the stream could not be played"},
-                currentPlaybackState={
-                    "token": token,
-                    "offsetInMilliseconds": at,
-                    "playerActivity": str(Activity.PLAYING),
-                },
-            )
-        else:
-            request.update(token=token, offsetInMilliseconds=at)
+        envelope = player_request(self._session(), str(kind), token, at, now)
+        if kind == Report.FAILED:  # the token and where it was come in currentPlaybackState
+            envelope["request"]["error"] = {
+                "type": str(error),
+                "message": "the stream could not be played",
+            }
         return envelope
 
     def press(self, command: Command, now: datetime | None = None) -> dict[str, Any]:
         """The envelope of a button press: no token, the player's state in the context."""
-        return self._base(command, now)
+        return player_request(self._session(), str(command), "", 0, now)
 
 
 def directives(response: dict[str, Any]) -> list[dict[str, Any]]:
@@ -316,19 +283,10 @@ class AudioEcho:
         self.player.follow(response)
         return Turn(envelope, response)
 
-    def report(
-        self,
-        kind: Report,
-        *,
-        token: str | None = None,
-        offset: int | None = None,
-        error: MediaError = MediaError.UNKNOWN,
-    ) -> Turn:
-        """The audio player reports to the skill (see AudioPlayer.report)."""
-        envelope = self.player.report(
-            kind, token=token, offset=offset, error=error, now=self.clock()
-        )
-        return self._sessionless(envelope)
+    def report(self, kind: Report, **options: Any) -> Turn:
+        """The audio player reports to the skill: AudioPlayer.report, with its token, offset
+        and error options."""
+        return self._sessionless(self.player.report(kind, now=self.clock(), **options))
 
     def press(self, command: Command) -> Turn:
         """Someone presses a button of the player."""
