@@ -70,6 +70,33 @@ NAMES = ("Sam", "Alex")
 # Monday 23 November 2026, 20:00 UTC: noon in Los Angeles, the reminder is for Sunday.
 NOW = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
 SUNDAY_AT_EIGHT = Weekly(Day.SU, 20, 0)
+# The reminder posted for Sam and Alex, every Sunday at eight, when it is Monday 23 November
+# 2026, 20:00 UTC: noon in Los Angeles, so the first is Sunday's (test_reminders_skill posts
+# the same through the skill).
+POSTED_SUNDAY_AT_EIGHT = {
+    "requestTime": "2026-11-23T12:00:00.000",
+    "trigger": {
+        "type": "SCHEDULED_ABSOLUTE",
+        "scheduledTime": "2026-11-29T20:00:00.000",
+        "timeZoneId": "America/Los_Angeles",
+        "recurrence": {
+            "startDateTime": "2026-11-29T20:00:00.000",
+            "recurrenceRules": ["FREQ=WEEKLY;BYDAY=SU;BYHOUR=20;BYMINUTE=0;BYSECOND=0;INTERVAL=1"],
+        },
+    },
+    "alertInfo": {
+        "spokenInfo": {
+            "content": [
+                {
+                    "locale": "en-US",
+                    "text": "Sam and Alex, it's time for your check-in. "
+                    "A few quiet minutes, just the two of you.",
+                }
+            ]
+        }
+    },
+    "pushNotification": {"status": "ENABLED"},
+}
 
 
 # --- the stand-in for apiEndpoint ---------------------------------------------------------
@@ -134,32 +161,7 @@ def test_create_posts_the_weekly_reminder_in_the_devices_time_zone(api: HTTPServ
 
     assert result == Saved(ALERT, "America/Los_Angeles")
     (body,) = posted(api, "POST")
-    assert body == {
-        "requestTime": "2026-11-23T12:00:00.000",
-        "trigger": {
-            "type": "SCHEDULED_ABSOLUTE",
-            "scheduledTime": "2026-11-29T20:00:00.000",
-            "timeZoneId": "America/Los_Angeles",
-            "recurrence": {
-                "startDateTime": "2026-11-29T20:00:00.000",
-                "recurrenceRules": [
-                    "FREQ=WEEKLY;BYDAY=SU;BYHOUR=20;BYMINUTE=0;BYSECOND=0;INTERVAL=1"
-                ],
-            },
-        },
-        "alertInfo": {
-            "spokenInfo": {
-                "content": [
-                    {
-                        "locale": "en-US",
-                        "text": "Sam and Alex, it's time for your check-in. "
-                        "A few quiet minutes, just the two of you.",
-                    }
-                ]
-            }
-        },
-        "pushNotification": {"status": "ENABLED"},
-    }
+    assert body == POSTED_SUNDAY_AT_EIGHT
     (post,) = [req for req, _ in api.log if req.method == "POST"]
     assert post.headers["Authorization"] == f"Bearer {TOKEN}"
     assert post.headers["Content-Type"] == "application/json"

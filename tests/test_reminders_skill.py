@@ -30,6 +30,7 @@ from skill.content.loader import default_content
 from skill.reminders.client import TIMEOUT
 from skill.reminders.consent import PERMISSION
 from tests.conftest import COUPLE_ID, api_server, ca, meet  # noqa: F401 (test_reminders_dialogue takes them here)
+from tests.test_reminders_api import POSTED_SUNDAY_AT_EIGHT
 
 DEVICE = "amzn1.ask.device.living-room"
 ZONE_PATH = f"/v2/devices/{DEVICE}/settings/System.timeZone"
@@ -207,21 +208,7 @@ def test_remind_us_every_sunday_at_eight_posts_the_weekly_reminder(
 
     assert calls(api) == [f"GET {ZONE_PATH}", f"POST {REMINDERS}"]
     (body,) = bodies(api, "POST")
-    assert body == {
-        # Monday 23 November 2026, 20:00 UTC is noon in Los Angeles; the first is Sunday's
-        "requestTime": "2026-11-23T12:00:00.000",
-        "trigger": {
-            "type": "SCHEDULED_ABSOLUTE",
-            "scheduledTime": "2026-11-29T20:00:00.000",
-            "timeZoneId": "America/Los_Angeles",
-            "recurrence": {
-                "startDateTime": "2026-11-29T20:00:00.000",
-                "recurrenceRules": [SUNDAY_AT_EIGHT],
-            },
-        },
-        "alertInfo": {"spokenInfo": {"content": [{"locale": "en-US", "text": TEXT}]}},
-        "pushNotification": {"status": "ENABLED"},
-    }
+    assert body == POSTED_SUNDAY_AT_EIGHT
     (post,) = [req for req, _ in api.log if req.method == "POST"]
     assert post.headers["Authorization"] == f"Bearer {envelopes.API_ACCESS_TOKEN}"
     assert "Sunday at 8 p.m." in turn.speech and "Sam and Alex" in turn.speech
