@@ -110,28 +110,7 @@ class EventHandler(AbstractRequestHandler):
         if not silent and reply.speech:  # replies to the audio player: its directives only
             builder.speak(to_ssml(reply.speech))
         effect = outcome.effect
-        # (a reply to the audio player holds its directives and nothing else, not even
-        # shouldEndSession: there is no session)
-        if isinstance(effect, Play):
-            directive = playback.play_directive(effect.meditation, effect.offset, content)
-            if directive is not None:
-                builder.add_directive(directive)
-            if not silent:
-                builder.set_should_end_session(True)
-        elif isinstance(effect, StopAudio):
-            builder.add_directive(playback.stop_directive())
-            if not silent:
-                builder.set_should_end_session(True)
-        elif isinstance(effect, AskConsent):
-            from skill.alexa.reminding import ask_consent
-
-            ask_consent(builder)
-        elif silent:
-            pass
-        elif reply.end_session:
-            builder.set_should_end_session(True)
-        else:
-            builder.ask(to_ssml((reply.reprompt or "",)))
+        carry_out(builder, outcome, content, silent)
         if not silent and not isinstance(effect, Play) and supports_apl(handler_input):
             builder.add_directive(render_document(outcome, content, event))
         note(
@@ -142,6 +121,30 @@ class EventHandler(AbstractRequestHandler):
             outcome="unsaved" if loaded.dirty else ("ended" if reply.end_session else "ok"),
         )
         return builder.response
+
+
+def carry_out(builder: Any, outcome: Outcome, content: Content, silent: bool) -> None:
+    """The effect the engine asked for, as directives, and whether the session goes on. A
+    reply to the audio player (silent) holds its directives and nothing else, not even
+    shouldEndSession: there is no session."""
+    effect, reply = outcome.effect, outcome.reply
+    if isinstance(effect, Play):
+        directive = playback.play_directive(effect.meditation, effect.offset, content)
+        if directive is not None:
+            builder.add_directive(directive)
+    elif isinstance(effect, StopAudio):
+        builder.add_directive(playback.stop_directive())
+    elif isinstance(effect, AskConsent):  # Alexa asks next: no reprompt of ours
+        from skill.alexa.reminding import ask_consent
+
+        ask_consent(builder)
+        return
+    if silent:
+        return
+    if effect is not None or reply.end_session:  # (the audio player's directives end it)
+        builder.set_should_end_session(True)
+    else:
+        builder.ask(to_ssml((reply.reprompt or "",)))
 
 
 def reminder_calls(handler_input: HandlerInput, call: CallReminders, state: State) -> Event:
