@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import pytest
 
-from skill.alexa.playback import AUDIO_PLAYER
+from skill.console.envelopes import AUDIO_INTERFACE as AUDIO_PLAYER
 from skill.content.loader import default_content
 from skill.content.model import Track
 from skill.engine.schema import load_state

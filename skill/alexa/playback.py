@@ -21,7 +21,6 @@ from ask_sdk_core.handler_input import HandlerInput
 from skill.content.model import Content
 from skill.engine.events import Event, EventKind
 
-AUDIO_PLAYER = "AudioPlayer"
 REPORTS = {
     "AudioPlayer.PlaybackStarted": EventKind.PLAY_STARTED,
     "AudioPlayer.PlaybackStopped": EventKind.PLAY_STOPPED,
@@ -34,8 +33,6 @@ COMMANDS = {
     "PlaybackController.NextCommandIssued": EventKind.PLAYER_COMMAND,
     "PlaybackController.PreviousCommandIssued": EventKind.PLAYER_COMMAND,
 }
-# Requests that are answered with nothing at all: nothing to queue, nothing to change.
-IGNORED = frozenset({"AudioPlayer.PlaybackNearlyFinished", "System.ExceptionEncountered"})
 SILENT_PREFIXES = ("AudioPlayer.", "PlaybackController.")
 
 
@@ -64,13 +61,6 @@ def can_play(handler_input: HandlerInput) -> bool:
     return audio_base_url() is not None
 
 
-def token_of(meditation_id: str, content: Content) -> str:
-    """The stream's token: the meditation and its version, so a report about an older
-    rendering (or another meditation) is recognised."""
-    track = content.meditations[meditation_id]
-    return f"{track.id}.{track.version}"
-
-
 def report_event(handler_input: HandlerInput) -> Event:
     """An AudioPlayer report as an engine event: its token and offset in the slots."""
     request = handler_input.request_envelope.request
@@ -97,13 +87,14 @@ def play_directive(meditation_id: str, offset: int, content: Content) -> Any | N
     )
 
     from skill.audio.hosting import stream_url
+    from skill.engine.meditation import token  # (the engine checks reports against it)
 
     track = content.meditations.get(meditation_id)
     url = stream_url(track) if track else None
     if url is None:
         return None
     stream = Stream(
-        token=token_of(meditation_id, content),
+        token=token(track),
         url=url,
         offset_in_milliseconds=max(0, offset),
     )

@@ -48,5 +48,3 @@ class AskConsent(namedtuple("AskConsent", ())):
 
 
 Effect = Play | StopAudio | CallReminders | AskConsent
-# Effects the adapter answers with an engine event (the rest shape the response itself).
-CALLS = (CallReminders,)

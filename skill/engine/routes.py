@@ -15,7 +15,7 @@ from types import MappingProxyType
 
 from skill.engine import anywhere, onboarding, tonight
 from skill.engine.context import Ctx
-from skill.engine.events import Event
+from skill.engine.events import PLAYBACK_EVENTS, Event
 from skill.engine.events import EventKind as E
 from skill.engine.onboarding import first_contact
 from skill.engine.outcome import Handler, Outcome
@@ -187,9 +187,7 @@ ANSWERS: Mapping[tuple[Asking, E], Handler] = MappingProxyType(
         (Asking.REMINDER, E.NO): REMINDING.offer_declined,
     }
 )
-NEVER_AN_ANSWER = frozenset(
-    {E.SUPPORT, E.SAFETY, E.PLAY_STARTED, E.PLAY_STOPPED, E.PLAY_FINISHED, E.PLAY_FAILED}
-)
+NEVER_AN_ANSWER = frozenset({E.SUPPORT, E.SAFETY}) | PLAYBACK_EVENTS
 
 
 def expand() -> dict[tuple[Phase, E], Handler]:
